@@ -1,0 +1,77 @@
+import { ConfigError, describeSchema, loadConfig } from './load-config';
+import { brokerSchema, commonSchema, processorSchema, producerSchema } from './schemas';
+
+const processorApp = { ...commonSchema, ...brokerSchema, ...processorSchema };
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs against the local broker with an empty environment, keeping the seed defaults', () => {
+    const config = loadConfig(processorApp, {});
+    expect(config).toMatchObject({
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      QUEUE_NAME: 'bss.orders',
+      MAX_RETRIES: 3,
+      BATCH_SIZE: 100,
+      PROCESSING_TIMEOUT_SEC: 300,
+      LOG_LEVEL: 'info',
+      MONITORING_ENABLED: true,
+    });
+  });
+
+  it('parses typed values from the environment', () => {
+    const config = loadConfig(processorApp, {
+      MAX_RETRIES: '5',
+      MONITORING_ENABLED: 'off',
+      LOG_LEVEL: 'DEBUG',
+      RABBITMQ_URL: 'amqps://user:pw@rabbit:5671/bss',
+    });
+    expect(config.MAX_RETRIES).toBe(5);
+    expect(config.MONITORING_ENABLED).toBe(false);
+    expect(config.LOG_LEVEL).toBe('debug');
+    expect(config.RABBITMQ_URL).toBe('amqps://user:pw@rabbit:5671/bss');
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig(processorApp, { MAX_RETRIES: 'three', BATCH_SIZE: '0', LOG_LEVEL: 'loud', BACKEND_URL: 'ftp://x' }),
+    );
+    expect(problems).toEqual([
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace; got "loud"',
+      'MAX_RETRIES must be an integer from 0 to 50; got "three"',
+      'BATCH_SIZE must be an integer from 1 to 10000; got "0"',
+      'BACKEND_URL must use http: or https:, not ftp:; got "ftp://x"',
+    ]);
+  });
+
+  it('never prints a secret value in its errors', () => {
+    const problems = problemsOf(() => loadConfig(brokerSchema, { RABBITMQ_URL: 'http://admin:s3cret@rabbit' }));
+    expect(problems).toEqual(['RABBITMQ_URL must use amqp: or amqps:, not http:; got (secret value hidden)']);
+    const keyProblems = problemsOf(() => loadConfig(producerSchema, { API_KEYS: 'short' }));
+    expect(keyProblems.join()).not.toContain('short');
+  });
+
+  it('reports a required variable that is missing', () => {
+    const schema = { TOKEN: { ...producerSchema.API_KEYS, defaultValue: undefined, description: 'the token' } };
+    expect(problemsOf(() => loadConfig(schema, {}))).toEqual(['TOKEN is required: the token']);
+  });
+
+  it('splits lists and drops blanks', () => {
+    const config = loadConfig(producerSchema, { API_KEYS: 'key-aaaaaaaaaaaaaaaa, ,key-bbbbbbbbbbbbbbbb,' });
+    expect(config.API_KEYS).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+  });
+
+  it('describes a schema without revealing secrets', () => {
+    const rows = describeSchema(brokerSchema);
+    expect(rows.find((row) => row.name === 'RABBITMQ_URL')?.default).toBe('(secret)');
+    expect(rows.find((row) => row.name === 'QUEUE_NAME')?.default).toBe('"bss.orders"');
+  });
+});

@@ -1,0 +1,89 @@
+import { flag, integer, list, oneOf, text, url } from './variables';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** Settings of every app: logging and monitoring. */
+export const commonSchema = {
+  LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info', description: 'Minimum level of the JSON logs' }),
+  MONITORING_ENABLED: flag({ default: true, description: 'Expose /metrics and record metrics' }),
+};
+
+/** Where the broker is and how the topology is named and bounded. */
+export const brokerSchema = {
+  RABBITMQ_URL: url({
+    protocols: ['amqp:', 'amqps:'],
+    secret: true,
+    default: 'amqp://guest:guest@127.0.0.1:5672',
+    description: 'AMQP URL of RabbitMQ, credentials included (from a Secret in Kubernetes)',
+  }),
+  QUEUE_NAME: text({
+    default: 'bss.orders',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/,
+    hint: 'letters, digits, dots, dashes and underscores',
+    description:
+      'Topology prefix: exchange <QUEUE_NAME>, queues <QUEUE_NAME>.<type>, dead letters <QUEUE_NAME>.dead (the seed used one queue, bss_single_queue)',
+  }),
+  QUEUE_MAX_LENGTH: integer({
+    min: 1,
+    max: 100_000_000,
+    default: 100_000,
+    description: 'Bound of each order queue; past it publishes are refused and the API answers 503',
+  }),
+  QUEUE_DELIVERY_LIMIT: integer({
+    min: 1,
+    max: 1000,
+    default: 20,
+    description: 'Deliveries after which the broker dead-letters a message (a crash-loop safety net)',
+  }),
+};
+
+export const httpSchema = (defaultPort: number) => ({
+  PORT: integer({ min: 1, max: 65_535, default: defaultPort, description: 'HTTP port (API, health, metrics)' }),
+  HOST: text({ default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
+});
+
+export const producerSchema = {
+  API_KEYS: list({
+    default: [],
+    secret: true,
+    itemPattern: /^\S{16,256}$/,
+    itemHint: '16 to 256 characters without spaces',
+    description: 'Comma-separated API keys; when set, /api/* needs `x-api-key` or `Authorization: Bearer`',
+  }),
+  BODY_LIMIT_BYTES: integer({ min: 1024, max: 16_777_216, default: 1_048_576, description: 'Largest request body (413 above)' }),
+  BATCH_MAX_ITEMS: integer({ min: 1, max: 10_000, default: 500, description: 'Most orders in one batch request' }),
+  PUBLISH_TIMEOUT_MS: integer({
+    min: 50,
+    max: 60_000,
+    default: 1_000,
+    description: 'Longest wait for the broker to confirm a publish before answering 503',
+  }),
+  RETRY_AFTER_SEC: integer({ min: 1, max: 3600, default: 5, description: 'Retry-After sent with 503 and 429 answers' }),
+};
+
+export const processorSchema = {
+  MAX_RETRIES: integer({ min: 0, max: 50, default: 3, description: 'Retries of a retryable failure before dead-lettering' }),
+  BATCH_SIZE: integer({ min: 1, max: 10_000, default: 100, description: 'Upper bound of prefetch (caps CONCURRENCY)' }),
+  CONCURRENCY: integer({ min: 1, max: 10_000, default: 10, description: 'Orders processed at once (= prefetch)' }),
+  PROCESSING_TIMEOUT_SEC: integer({
+    min: 1,
+    max: 3600,
+    default: 300,
+    description: 'Longest one processing attempt may take, backend call included',
+  }),
+  BACKEND_URL: url({
+    protocols: ['http:', 'https:'],
+    default: 'http://127.0.0.1:8090',
+    description: 'Base URL of the BSS backend (the simulator locally)',
+  }),
+};
+
+export const backendSimulatorSchema = {
+  SIM_SERVICE_TIME_MS: integer({ min: 0, max: 60_000, default: 5, description: 'Time the simulated backend spends per order' }),
+  SIM_MAX_IN_FLIGHT: integer({
+    min: 1,
+    max: 100_000,
+    default: 200,
+    description: 'Concurrent requests the simulated backend serves; past it it answers 503',
+  }),
+};

@@ -1,0 +1,45 @@
+import { ORDER_TYPES, OrderType } from './order-type';
+
+export const DEFAULT_TOPOLOGY_PREFIX = 'bss.orders';
+
+/**
+ * Every broker name of the topology, derived from one prefix so that a test run (or a second
+ * installation on a shared broker) can own a disjoint set of exchanges and queues.
+ */
+export interface TopologyNames {
+  readonly prefix: string;
+  /** Topic exchange all orders are published to, keyed `order.<type>`. */
+  readonly ordersExchange: string;
+  /** Fanout exchange that routes every dead letter to the dead-letter queue. */
+  readonly deadLetterExchange: string;
+  readonly deadLetterQueue: string;
+  queueFor(type: OrderType): string;
+  routingKeyFor(type: OrderType): string;
+}
+
+export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): TopologyNames {
+  return {
+    prefix,
+    ordersExchange: prefix,
+    deadLetterExchange: `${prefix}.dlx`,
+    deadLetterQueue: `${prefix}.dead`,
+    queueFor: (type) => `${prefix}.${type.toLowerCase()}`,
+    routingKeyFor: (type) => `order.${type.toLowerCase()}`,
+  };
+}
+
+export function allOrderQueues(names: TopologyNames): string[] {
+  return ORDER_TYPES.map((type) => names.queueFor(type));
+}
+
+/** The downstream backend's resource per order type (its API, which processors call). */
+export const BACKEND_RESOURCES: Readonly<Record<OrderType, string>> = {
+  SUBSCRIPTION: 'subscriptions',
+  MNP: 'number-ports',
+  CHANGE: 'ownership-changes',
+  TERMINATION: 'terminations',
+};
+
+export function orderTypeOfBackendResource(resource: string): OrderType | undefined {
+  return ORDER_TYPES.find((type) => BACKEND_RESOURCES[type] === resource);
+}
