@@ -7,7 +7,7 @@ const { compilerOptions } = JSON.parse(readFileSync(join(workspaceRoot, 'tsconfi
 /** Maps the `@bss/*` aliases of tsconfig.base.json so tests import libs exactly as apps do. */
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias.replace('/', '\\/')}$`,
+    `^${alias.replaceAll('/', '\\/')}$`,
     join(workspaceRoot, target),
   ]),
 );

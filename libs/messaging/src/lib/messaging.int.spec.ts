@@ -1,0 +1,235 @@
+import { EXAMPLE_PAYLOADS, ENVELOPE_VERSION, OrderEnvelope, ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
+import { BrokerProbe, TEST_BROKER_URL, UNREACHABLE_BROKER_URL, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { randomUUID } from 'node:crypto';
+import { BrokerConnection } from './broker-connection';
+import { ConfirmedPublisher } from './confirmed-publisher';
+import { BrokerUnavailableError, PublishRejectedError } from './errors';
+import { ConsumedMessage, DEAD_LETTER_HEADERS, Disposition, OrderConsumer } from './order-consumer';
+import { inspectQueues } from './queue-inspector';
+import { declareTopology, orderQueueArguments, TopologyOptions } from './topology';
+
+function envelopeOf(type: OrderType): OrderEnvelope {
+  return {
+    id: randomUUID(),
+    type,
+    version: ENVELOPE_VERSION,
+    acceptedAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    origin: 'api',
+    payload: EXAMPLE_PAYLOADS[type],
+  };
+}
+
+describe('messaging against the real broker', () => {
+  let probe: BrokerProbe;
+  let names: TopologyNames;
+  let topology: TopologyOptions;
+  const connections: BrokerConnection[] = [];
+
+  function connect(url = TEST_BROKER_URL): BrokerConnection {
+    const connection = new BrokerConnection({ url, clientName: 'messaging-int-test' });
+    connections.push(connection);
+    return connection;
+  }
+
+  async function readyPublisher(options: Partial<TopologyOptions> = {}): Promise<ConfirmedPublisher> {
+    const publisher = new ConfirmedPublisher(connect(), { topology: { ...topology, ...options }, confirmTimeoutMs: 2000 });
+    await eventually(async () => publisher.isReady(), Boolean);
+    expect(publisher.isReady()).toBe(true);
+    return publisher;
+  }
+
+  beforeAll(async () => {
+    probe = await BrokerProbe.connect();
+  });
+
+  beforeEach(() => {
+    names = uniqueTopology('messaging');
+    topology = { names, maxLength: 1000, deliveryLimit: 5 };
+  });
+
+  afterEach(async () => {
+    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    await probe.deleteTopology(names);
+  });
+
+  afterAll(async () => {
+    await probe.close();
+  });
+
+  it('declares quorum queues with the expected arguments, and redeclaring is harmless', async () => {
+    await probe.onChannel((channel) => declareTopology(channel, topology));
+    await probe.onChannel((channel) => declareTopology(channel, topology));
+
+    const queue = names.queueFor('MNP');
+    expect(orderQueueArguments(topology)).toEqual({
+      'x-queue-type': 'quorum',
+      'x-max-length': 1000,
+      'x-overflow': 'reject-publish',
+      'x-dead-letter-exchange': names.deadLetterExchange,
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-delivery-limit': 5,
+    });
+    const redeclareWith = (changes: Record<string, unknown>) =>
+      probe.onChannel((channel) =>
+        channel.assertQueue(queue, { durable: true, arguments: { ...orderQueueArguments(topology), ...changes } }),
+      );
+    await expect(redeclareWith({})).resolves.toMatchObject({ queue });
+    await expect(redeclareWith({ 'x-max-length': 999 })).rejects.toThrow(/PRECONDITION_FAILED.*x-max-length/);
+    await expect(redeclareWith({ 'x-queue-type': 'classic' })).rejects.toThrow(/PRECONDITION_FAILED.*x-queue-type/);
+    await expect(redeclareWith({ 'x-overflow': 'drop-head' })).rejects.toThrow(/PRECONDITION_FAILED.*x-overflow/);
+  });
+
+  it('confirms a published order and routes it to its type queue only, with our headers', async () => {
+    const publisher = await readyPublisher();
+    const envelope = envelopeOf('MNP');
+    await publisher.publishOrder(envelope);
+
+    const [message] = await probe.drain(names.queueFor('MNP'));
+    expect(JSON.parse(message.content.toString())).toEqual(envelope);
+    expect(message.properties).toMatchObject({
+      messageId: envelope.id,
+      type: 'MNP',
+      contentType: 'application/json',
+      deliveryMode: 2,
+      correlationId: envelope.correlationId,
+    });
+    expect(message.properties.headers).toMatchObject({
+      [ORDER_HEADERS.attempt]: 1,
+      [ORDER_HEADERS.correlationId]: envelope.correlationId,
+    });
+    expect(await probe.messageCount(names.queueFor('SUBSCRIPTION'))).toBe(0);
+  });
+
+  it('pipelines concurrent publishes on one confirm channel', async () => {
+    const publisher = await readyPublisher();
+    await Promise.all(Array.from({ length: 500 }, (_, index) => publisher.publishOrder(envelopeOf(index % 2 ? 'CHANGE' : 'TERMINATION'))));
+    const depths = await inspectQueues(connections[0], [names.queueFor('CHANGE'), names.queueFor('TERMINATION')]);
+    expect(depths.map((depth) => depth.messages)).toEqual([250, 250]);
+  });
+
+  it('turns the nack of a full queue into PublishRejectedError and keeps what it had', async () => {
+    const maxLength = 2;
+    const publisher = await readyPublisher({ maxLength });
+    const outcomes: string[] = [];
+    for (let index = 0; index < maxLength + 2; index += 1) {
+      outcomes.push(
+        await publisher.publishOrder(envelopeOf('SUBSCRIPTION')).then(
+          () => 'confirmed',
+          (error) => (error instanceof PublishRejectedError ? 'rejected' : `failed: ${error}`),
+        ),
+      );
+    }
+    // A quorum queue enters its reject-publish state once it is at the limit, which on 3.10 is
+    // seen one message late; the bound is therefore max-length + 1.
+    expect(outcomes.slice(0, maxLength)).toEqual(['confirmed', 'confirmed']);
+    expect(outcomes.at(-1)).toBe('rejected');
+    const stored = await probe.messageCount(names.queueFor('SUBSCRIPTION'));
+    expect(stored).toBe(outcomes.filter((outcome) => outcome === 'confirmed').length);
+    expect(stored).toBeLessThanOrEqual(maxLength + 1);
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).resolves.toBeUndefined();
+  });
+
+  it('fails fast with BrokerUnavailableError while the broker is unreachable', async () => {
+    const publisher = new ConfirmedPublisher(connect(UNREACHABLE_BROKER_URL), { topology, confirmTimeoutMs: 1000 });
+    const started = Date.now();
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(publisher.isReady()).toBe(false);
+  });
+
+  it('reports queue depth and consumers, and a missing queue as missing', async () => {
+    const publisher = await readyPublisher();
+    await publisher.publishOrder(envelopeOf('CHANGE'));
+    const depths = await inspectQueues(connections[0], [names.queueFor('CHANGE'), `${names.prefix}.nope`]);
+    expect(depths).toEqual([
+      { queue: names.queueFor('CHANGE'), messages: 1, consumers: 0, exists: true },
+      { queue: `${names.prefix}.nope`, messages: 0, consumers: 0, exists: false },
+    ]);
+    await publisher.publishOrder(envelopeOf('CHANGE'));
+  });
+
+  describe('OrderConsumer', () => {
+    async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10) {
+      const consumer = new OrderConsumer(connect(), { queue: names.queueFor('MNP'), prefetch, topology, handle });
+      consumer.start();
+      await eventually(async () => consumer.isConsuming(), Boolean);
+      return consumer;
+    }
+
+    it('acks handled messages and never holds more than prefetch at once', async () => {
+      const publisher = await readyPublisher();
+      let active = 0;
+      let peak = 0;
+      const seen: string[] = [];
+      const consumer = await consumeWith(async (message) => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seen.push(message.messageId ?? '');
+        active -= 1;
+        return { kind: 'ack' };
+      }, 3);
+      const envelopes = Array.from({ length: 20 }, () => envelopeOf('MNP'));
+      await Promise.all(envelopes.map((envelope) => publisher.publishOrder(envelope)));
+
+      await eventually(async () => seen.length, (count) => count === 20);
+      expect(seen.sort()).toEqual(envelopes.map((envelope) => envelope.id).sort());
+      expect(peak).toBe(3);
+      await consumer.stop(1000);
+      expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
+    });
+
+    it('dead-letters with the reason, the last error and the attempts, then keeps consuming', async () => {
+      const publisher = await readyPublisher();
+      const poison = envelopeOf('MNP');
+      const good = envelopeOf('MNP');
+      const applied: string[] = [];
+      const consumer = await consumeWith(async (message) => {
+        if (message.messageId === poison.id) return { kind: 'dead-letter', reason: 'invalid-payload', error: 'msisdn: bad' };
+        applied.push(message.messageId ?? '');
+        return { kind: 'ack' };
+      });
+      await publisher.publishOrder(poison);
+      await publisher.publishOrder(good);
+
+      const dead = await eventually(() => probe.messageCount(names.deadLetterQueue), (count) => count === 1);
+      expect(dead).toBe(1);
+      await eventually(async () => applied.length, (count) => count === 1);
+      expect(applied).toEqual([good.id]);
+      const [letter] = await probe.drain(names.deadLetterQueue);
+      expect(JSON.parse(letter.content.toString())).toEqual(poison);
+      expect(letter.properties.messageId).toBe(poison.id);
+      expect(letter.properties.headers).toMatchObject({
+        [DEAD_LETTER_HEADERS.reason]: 'invalid-payload',
+        [DEAD_LETTER_HEADERS.lastError]: 'msisdn: bad',
+        [DEAD_LETTER_HEADERS.attempts]: 1,
+        [DEAD_LETTER_HEADERS.sourceQueue]: names.queueFor('MNP'),
+        [ORDER_HEADERS.correlationId]: poison.correlationId,
+      });
+      await consumer.stop(1000);
+    });
+
+    it('on stop, finishes in-flight work within the grace and hands back what it cannot finish', async () => {
+      const publisher = await readyPublisher();
+      const finished: string[] = [];
+      const consumer = await consumeWith(async (message) => {
+        await new Promise((resolve) => setTimeout(resolve, message.messageId === slow.id ? 5000 : 300));
+        finished.push(message.messageId ?? '');
+        return { kind: 'ack' };
+      }, 2);
+      const quick = envelopeOf('MNP');
+      const slow = envelopeOf('MNP');
+      await publisher.publishOrder(quick);
+      await publisher.publishOrder(slow);
+      const inFlight = await eventually(async () => consumer.inFlightCount(), (count) => count === 2, { intervalMs: 5 });
+      expect(inFlight).toBe(2);
+
+      const outcome = await consumer.stop(1000);
+      expect(outcome).toEqual({ finished: false, handedBack: 1 });
+      expect(finished).toEqual([quick.id]);
+      const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
+      expect(handedBack.properties.messageId).toBe(slow.id);
+    });
+  });
+});

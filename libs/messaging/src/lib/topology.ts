@@ -1,0 +1,46 @@
+import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
+import type { Channel } from 'amqplib';
+
+export interface TopologyOptions {
+  readonly names: TopologyNames;
+  /** Bound of each order queue; a publish past it is nacked (`reject-publish`). */
+  readonly maxLength: number;
+  /** Deliveries after which the broker itself dead-letters a message that keeps crashing its consumer. */
+  readonly deliveryLimit: number;
+  readonly types?: readonly OrderType[];
+}
+
+/**
+ * Arguments of every per-type order queue. Quorum queues replicate and survive node loss; the
+ * at-least-once dead-letter strategy needs `reject-publish`, which is also what turns a full queue
+ * into a publisher nack (HTTP 503) instead of silently dropping the oldest orders.
+ */
+export function orderQueueArguments(options: TopologyOptions): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-max-length': options.maxLength,
+    'x-overflow': 'reject-publish',
+    'x-dead-letter-exchange': options.names.deadLetterExchange,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-delivery-limit': options.deliveryLimit,
+  };
+}
+
+export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
+
+/**
+ * Declares exchanges, queues and bindings. Declaring is idempotent, so every app that publishes
+ * or consumes runs this at start-up and after each reconnect; the first one creates, the rest confirm.
+ */
+export async function declareTopology(channel: Channel, options: TopologyOptions): Promise<void> {
+  const { names } = options;
+  await channel.assertExchange(names.ordersExchange, 'topic', { durable: true });
+  await channel.assertExchange(names.deadLetterExchange, 'fanout', { durable: true });
+  await channel.assertQueue(names.deadLetterQueue, { durable: true, arguments: DEAD_LETTER_QUEUE_ARGUMENTS });
+  await channel.bindQueue(names.deadLetterQueue, names.deadLetterExchange, '');
+  for (const type of options.types ?? ORDER_TYPES) {
+    const queue = names.queueFor(type);
+    await channel.assertQueue(queue, { durable: true, arguments: orderQueueArguments(options) });
+    await channel.bindQueue(queue, names.ordersExchange, names.routingKeyFor(type));
+  }
+}

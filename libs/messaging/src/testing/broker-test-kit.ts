@@ -1,0 +1,88 @@
+import { ORDER_TYPES, topologyNames, TopologyNames } from '@bss/contracts';
+import amqplib, { ChannelModel, GetMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+
+/** The broker every integration test talks to: the machine's RabbitMQ unless told otherwise. */
+export const TEST_BROKER_URL = process.env['TEST_RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** An address where no broker listens, to test behaviour while the broker is down. */
+export const UNREACHABLE_BROKER_URL = 'amqp://guest:guest@127.0.0.1:1';
+
+/** A topology prefix no other test run shares, so parallel and repeated runs never collide. */
+export function uniqueTopology(label: string): TopologyNames {
+  return topologyNames(`test.${label}.${randomUUID().slice(0, 8)}`);
+}
+
+/** A plain amqplib connection for looking at the broker from outside the code under test. */
+export class BrokerProbe {
+  private constructor(private readonly connection: ChannelModel) {}
+
+  static async connect(url = TEST_BROKER_URL): Promise<BrokerProbe> {
+    return new BrokerProbe(await amqplib.connect(url));
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return this.onChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
+  }
+
+  /** Takes up to `max` messages off a queue (acked), in order. */
+  async drain(queue: string, max = 10_000): Promise<GetMessage[]> {
+    return this.onChannel(async (channel) => {
+      const messages: GetMessage[] = [];
+      while (messages.length < max) {
+        const message = await channel.get(queue, { noAck: true });
+        if (!message) break;
+        messages.push(message);
+      }
+      return messages;
+    });
+  }
+
+  async publishRaw(queue: string, content: Buffer, headers: Record<string, unknown> = {}): Promise<void> {
+    const channel = await this.connection.createConfirmChannel();
+    try {
+      channel.sendToQueue(queue, content, { persistent: true, headers });
+      await channel.waitForConfirms();
+    } finally {
+      await channel.close();
+    }
+  }
+
+  /** Runs work on a fresh channel; resolves to the error instead if the broker closes the channel. */
+  async onChannel<T>(work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Removes everything a test declared under its unique prefix. */
+  async deleteTopology(names: TopologyNames): Promise<void> {
+    await this.onChannel(async (channel) => {
+      for (const type of ORDER_TYPES) await channel.deleteQueue(names.queueFor(type));
+      await channel.deleteQueue(names.deadLetterQueue);
+      await channel.deleteExchange(names.ordersExchange);
+      await channel.deleteExchange(names.deadLetterExchange);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+export async function eventually<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  { timeoutMs = 15_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
