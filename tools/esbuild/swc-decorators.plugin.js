@@ -22,7 +22,9 @@ function swcDecoratorsPlugin() {
             target: 'es2022',
             keepClassNames: true,
           },
-          module: { type: 'es6' },
+          // CommonJS output: SWC keeps imports of types that decorator metadata mentions, which
+          // esbuild would reject as missing ES exports; as require() calls they resolve to undefined.
+          module: { type: 'commonjs' },
         });
         return { contents: output.code, loader: 'js' };
       });

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { loadConfig } from '@bss/config';
+import { createLogger, NestPinoLogger, startOrExit } from '@bss/observability';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { simulatorConfigSchema } from './app/simulator-config';
+import { SimulatorModule } from './app/simulator.module';
+
+const SERVICE = 'backend-simulator';
+
+void startOrExit(SERVICE, async () => {
+  const config = loadConfig(simulatorConfigSchema);
+  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    SimulatorModule.register(config, logger),
+    new FastifyAdapter(),
+    { logger: new NestPinoLogger(logger) },
+  );
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  logger.info({ port: config.PORT, maxInFlight: config.SIM_MAX_IN_FLIGHT, serviceTimeMs: config.SIM_SERVICE_TIME_MS }, 'backend simulator listening');
+});

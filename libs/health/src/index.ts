@@ -1,0 +1,2 @@
+export * from './lib/readiness-probe';
+export * from './lib/health.module';

@@ -1,0 +1,68 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+import { maskCustomerId, maskMsisdn, maskMsisdnsInText, maskName, maskPersonalData } from './masking';
+import { resolveCorrelationId } from './correlation';
+
+describe('masking', () => {
+  it.each([
+    ['010-1234-5678', '010-****-5678'],
+    ['01012345678', '010****5678'],
+    ['011-123-4567', '011-***-4567'],
+    ['not a number', '************'],
+  ])('masks %s as %s', (msisdn, masked) => {
+    expect(maskMsisdn(msisdn)).toBe(masked);
+  });
+
+  it('masks customer ids and names', () => {
+    expect(maskCustomerId('C00012345')).toBe('C0001****');
+    expect(maskName('김민수')).toBe('김**');
+  });
+
+  it('masks personal fields at any depth and leaves the rest', () => {
+    const payload = {
+      customerId: 'C00011111',
+      msisdn: '010-2222-3333',
+      changeKind: 'FAMILY',
+      newHolder: { customerId: 'C00022222', name: '김민수', relationship: 'CHILD' },
+    };
+    expect(maskPersonalData(payload)).toEqual({
+      customerId: 'C0001****',
+      msisdn: '010-****-3333',
+      changeKind: 'FAMILY',
+      newHolder: { customerId: 'C0002****', name: '김**', relationship: 'CHILD' },
+    });
+    expect(payload.msisdn).toBe('010-2222-3333');
+  });
+
+  it('masks MSISDNs inside free text', () => {
+    expect(maskMsisdnsInText('number 01098765432 is not portable')).toBe('number 010****5432 is not portable');
+  });
+});
+
+describe('createLogger', () => {
+  it('writes one JSON object per line with service, level word and redacted credentials', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'test-service', level: 'info', destination });
+    logger.info({ headers: { authorization: 'Bearer secret-token' }, orderId: 'o-1' }, 'order accepted');
+    logger.debug('not written at info');
+    const [line] = lines.map((text) => JSON.parse(text));
+    expect(lines).toHaveLength(1);
+    expect(line).toMatchObject({ level: 'info', service: 'test-service', msg: 'order accepted', orderId: 'o-1' });
+    expect(line.headers.authorization).toBe('[redacted]');
+    expect(typeof line.time).toBe('string');
+  });
+});
+
+describe('resolveCorrelationId', () => {
+  it('keeps a sane caller id and replaces anything else', () => {
+    expect(resolveCorrelationId('req-42.a:b')).toBe('req-42.a:b');
+    expect(resolveCorrelationId('bad id with spaces')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(resolveCorrelationId(undefined)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
