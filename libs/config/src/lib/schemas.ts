@@ -71,6 +71,12 @@ export const processorSchema = {
     default: 300,
     description: 'Longest one processing attempt may take, backend call included',
   }),
+  SHUTDOWN_GRACE_SEC: integer({
+    min: 0,
+    max: 3600,
+    default: 20,
+    description: 'On SIGTERM, how long in-flight orders may finish before the rest is handed back (keep below the pod grace period)',
+  }),
   BACKEND_URL: url({
     protocols: ['http:', 'https:'],
     default: 'http://127.0.0.1:8090',

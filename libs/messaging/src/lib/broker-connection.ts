@@ -103,3 +103,15 @@ export class BrokerConnection {
     this.manager.reconnect();
   }
 }
+
+/**
+ * Closes the connection when the app has shut down (Nest calls `onApplicationShutdown` after
+ * consumers and servers are closed). Structural, so messaging stays free of NestJS.
+ */
+export class BrokerConnectionCloser {
+  constructor(private readonly connection: BrokerConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,4 +1,4 @@
-import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
+import { ORDER_TYPES, OrderType, TopologyNames, topologyNames } from '@bss/contracts';
 import type { Channel } from 'amqplib';
 
 export interface TopologyOptions {
@@ -43,4 +43,19 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
     await channel.assertQueue(queue, { durable: true, arguments: orderQueueArguments(options) });
     await channel.bindQueue(queue, names.ordersExchange, names.routingKeyFor(type));
   }
+}
+
+/** The topology settings as the apps' configuration names them. */
+export interface TopologySettings {
+  readonly QUEUE_NAME: string;
+  readonly QUEUE_MAX_LENGTH: number;
+  readonly QUEUE_DELIVERY_LIMIT: number;
+}
+
+export function topologyFromSettings(settings: TopologySettings): TopologyOptions {
+  return {
+    names: topologyNames(settings.QUEUE_NAME),
+    maxLength: settings.QUEUE_MAX_LENGTH,
+    deliveryLimit: settings.QUEUE_DELIVERY_LIMIT,
+  };
 }

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OrderType } from '@bss/contracts';
+import { loadConfig } from '@bss/config';
+import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
+import { BrokerConnection, BrokerConnectionCloser, topologyFromSettings } from '@bss/messaging';
+import { createLogger, NestPinoLogger, startOrExit } from '@bss/observability';
+import { BackendClient } from './backend-client';
+import { OrderQueueServer } from './order-queue.server';
+import { prefetchOf, processorConfigSchema } from './processor-config';
+
+export interface ProcessorDefinition {
+  /** The app's name: in logs, in the backend ledger, in RabbitMQ's connection list. */
+  readonly service: string;
+  readonly orderType: OrderType;
+  /** The controller with the `@HandlesOrders(orderType)` method. */
+  readonly handler: Type<unknown>;
+  readonly defaultPort: number;
+}
+
+/** Pause before a retryable failure goes back to the queue. */
+const RETRY_PAUSE_MS = 1000;
+
+/**
+ * Starts a processor app: validated config, JSON logs, the broker connection, the order transport,
+ * and an HTTP server for health. A processor's own code is its handler; everything else is here.
+ */
+export function bootstrapProcessor(definition: ProcessorDefinition): Promise<void> {
+  return startOrExit(definition.service, async () => {
+    const config = loadConfig(processorConfigSchema(definition.defaultPort));
+    const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
+    const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
+    const server = new OrderQueueServer(connection, {
+      orderType: definition.orderType,
+      processor: definition.service,
+      topology: topologyFromSettings(config),
+      prefetch: prefetchOf(config),
+      timeoutMs: config.PROCESSING_TIMEOUT_SEC * 1000,
+      retryPauseMs: RETRY_PAUSE_MS,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
+      logger,
+    });
+    const consumerProbe: ReadinessProbe = {
+      name: 'broker',
+      isReady: () => server.isConsuming(),
+      describe: () => ({ connected: connection.isConnected(), inFlight: server.inFlightCount() }),
+    };
+
+    @Module({
+      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } })],
+      controllers: [definition.handler],
+      providers: [
+        { provide: BackendClient, useValue: new BackendClient(config.BACKEND_URL) },
+        { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
+      ],
+    })
+    class ProcessorAppModule {}
+
+    const app = await NestFactory.create<NestFastifyApplication>(ProcessorAppModule, new FastifyAdapter(), {
+      logger: new NestPinoLogger(logger),
+    });
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+    app.enableShutdownHooks();
+
+    await app.startAllMicroservices();
+    await app.listen(config.PORT, config.HOST);
+    logger.info(
+      { orderType: definition.orderType, queue: topologyFromSettings(config).names.queueFor(definition.orderType), prefetch: prefetchOf(config), port: config.PORT },
+      'processor started',
+    );
+  });
+}

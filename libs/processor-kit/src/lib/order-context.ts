@@ -1,0 +1,18 @@
+/** What a handler knows about the delivery it is processing, beside the order itself. */
+export class OrderContext {
+  constructor(
+    readonly attempt: number,
+    readonly redelivered: boolean,
+    readonly correlationId: string,
+    /** Aborted when the processing timeout expires; pass it to every I/O the handler starts. */
+    readonly signal: AbortSignal,
+    /** Name of the processor, sent to the backend so its ledger shows who applied what. */
+    readonly processor: string,
+  ) {}
+}
+
+/** Final outcomes of a handled order. A business rejection is an outcome, not a failure to retry. */
+export type OrderOutcome =
+  | { readonly outcome: 'applied' }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'rejected'; readonly detail: string };

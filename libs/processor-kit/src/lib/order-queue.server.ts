@@ -1,0 +1,83 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { OrderEnvelope, OrderType } from '@bss/contracts';
+import { BrokerConnection, OrderConsumer, TopologyOptions } from '@bss/messaging';
+import { Logger } from '@bss/observability';
+import { lastValueFrom } from 'rxjs';
+import { handlerPatternFor } from './handles-orders.decorator';
+import { OrderContext, OrderOutcome } from './order-context';
+import { OrderDispatcher } from './order-dispatcher';
+
+export interface OrderQueueServerOptions {
+  readonly orderType: OrderType;
+  readonly processor: string;
+  readonly topology: TopologyOptions;
+  readonly prefetch: number;
+  readonly timeoutMs: number;
+  readonly retryPauseMs: number;
+  readonly shutdownGraceMs: number;
+  readonly logger: Logger;
+}
+
+/**
+ * A NestJS microservice transport over our own consumer: Nest owns the lifecycle and finds the
+ * `@HandlesOrders` method; the consumer owns acks, prefetch and dead letters. Consuming starts only
+ * in `listen`, i.e. after every provider is ready.
+ */
+export class OrderQueueServer extends Server implements CustomTransportStrategy {
+  private consumer?: OrderConsumer;
+
+  constructor(
+    private readonly connection: BrokerConnection,
+    private readonly options: OrderQueueServerOptions,
+  ) {
+    super();
+  }
+
+  listen(callback: () => void): void {
+    const pattern = handlerPatternFor(this.options.orderType);
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) throw new Error(`no @HandlesOrders('${this.options.orderType}') handler is registered`);
+
+    const dispatcher = new OrderDispatcher({
+      orderType: this.options.orderType,
+      processor: this.options.processor,
+      timeoutMs: this.options.timeoutMs,
+      retryPauseMs: this.options.retryPauseMs,
+      logger: this.options.logger,
+      invoke: async (order: OrderEnvelope, context: OrderContext) =>
+        lastValueFrom(this.transformToObservable(await handler(order, context))) as Promise<OrderOutcome>,
+    });
+    this.consumer = new OrderConsumer(this.connection, {
+      queue: this.options.topology.names.queueFor(this.options.orderType),
+      prefetch: this.options.prefetch,
+      topology: this.options.topology,
+      logger: this.options.logger,
+      handle: (message) => dispatcher.dispatch(message),
+    });
+    this.consumer.start();
+    callback();
+  }
+
+  isConsuming(): boolean {
+    return this.consumer?.isConsuming() ?? false;
+  }
+
+  inFlightCount(): number {
+    return this.consumer?.inFlightCount() ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.consumer) return;
+    const { finished, handedBack } = await this.consumer.stop(this.options.shutdownGraceMs);
+    this.options.logger.info({ finished, handedBack }, 'consumer stopped');
+    this.consumer = undefined;
+  }
+
+  on(): never {
+    throw new Error('OrderQueueServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.connection as T;
+  }
+}
