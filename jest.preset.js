@@ -25,7 +25,10 @@ const swcOptions = {
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  transform: { '^.+\\.[tj]s$': ['@swc/jest', swcOptions] },
+  // content-disposition 3 (under @fastify/static, which serves /docs) ships ES modules only; Node
+  // loads it through require(esm), jest needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   setupFiles: [join(workspaceRoot, 'tools/jest/reflect-metadata.js')],

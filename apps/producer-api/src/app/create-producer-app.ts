@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BrokerConnection, ConfirmedPublisher, topologyFromSettings } from '@bss/messaging';
+import { Logger, NestPinoLogger } from '@bss/observability';
+import { installCorrelationIds } from './http/correlation';
+import { requireJsonBodies } from './http/request-errors';
+import { ProducerConfig } from './producer-config';
+import { ProducerModule } from './producer.module';
+
+/** Builds the whole producer app without listening, so tests can run exactly what `main` runs. */
+export async function createProducerApp(config: ProducerConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const topology = topologyFromSettings(config);
+  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'producer-api', logger });
+  const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS });
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true });
+  installCorrelationIds(adapter.getInstance());
+  requireJsonBodies(adapter.getInstance());
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ProducerModule.register({ config, logger, connection, publisher, names: topology.names }),
+    adapter,
+    { logger: new NestPinoLogger(logger) },
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('bss-load-leveling producer-api')
+      .setDescription('Order intake: validated, confirmed by the broker before 202, queued per order type.')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

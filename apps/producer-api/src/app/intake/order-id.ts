@@ -1,0 +1,19 @@
+import { OrderType } from '@bss/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+
+/** Namespace of our name-based order ids (RFC 9562 UUIDv5); fixed forever, or retried orders change id. */
+const ORDER_ID_NAMESPACE = Buffer.from('6f1c2b8e5d4a4f0b9c3e7a2d1b0f8e6c', 'hex');
+
+/**
+ * A new order gets a random id. An order sent with an idempotency key gets an id derived from the
+ * type and the key, so a client that retries after a timeout re-sends the *same* order id, and the
+ * backend's Idempotency-Key ledger applies it once however many copies were queued.
+ */
+export function orderIdFor(type: OrderType, idempotencyKey?: string): string {
+  if (!idempotencyKey) return randomUUID();
+  const hash = createHash('sha1').update(ORDER_ID_NAMESPACE).update(`${type}:${idempotencyKey}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,119 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  EXAMPLE_PAYLOADS,
+  IDEMPOTENCY_KEY_MESSAGE,
+  isIdempotencyKey,
+  isPlainObject,
+  ORDER_TYPES,
+  parseOrderRequest,
+  unknownFieldErrors,
+} from '@bss/contracts';
+import { BrokerUnavailableError } from '@bss/messaging';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyGuard } from '../http/api-key.guard';
+import { BrokerErrorsFilter } from '../http/broker-errors.filter';
+import { CorrelationId } from '../http/correlation';
+import { InvalidRequestException } from '../http/invalid-request.exception';
+import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
+import { acceptBatch, countByStatus } from './batch-intake';
+import { OrderIntakeService } from './order-intake.service';
+
+const ORDER_BODY_SCHEMA = {
+  type: 'object',
+  required: ['type', 'payload'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...ORDER_TYPES], description: 'Order type (case-insensitive)' },
+    payload: { type: 'object', description: 'Per-type payload; unknown fields are rejected' },
+    idempotencyKey: { type: 'string', description: 'Same key and type → same order id (safe client retries)' },
+  },
+  example: { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP },
+};
+
+@ApiTags('orders')
+@ApiSecurity('api-key')
+@Controller('api/v1/orders')
+@UseGuards(ApiKeyGuard)
+@UseFilters(BrokerErrorsFilter)
+export class OrdersController {
+  constructor(
+    private readonly intake: OrderIntakeService,
+    @Inject(PRODUCER_CONFIG) private readonly config: ProducerConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit one order; 202 only once the broker has stored it' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Alternative to the body field' })
+  @ApiBody({ schema: ORDER_BODY_SCHEMA })
+  @ApiResponse({ status: 202, description: '{ orderId, type, acceptedAt, correlationId }' })
+  @ApiResponse({ status: 400, description: 'Invalid body: every bad field named in `errors`' })
+  @ApiResponse({ status: 503, description: 'Queue full or broker down; see Retry-After. Not accepted.' })
+  async submit(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyHeader: string | undefined,
+    @CorrelationId() correlationId: string,
+  ) {
+    const parsed = parseOrderRequest(withHeaderIdempotencyKey(body, idempotencyHeader));
+    if (!parsed.ok) {
+      this.intake.recordInvalid();
+      throw new InvalidRequestException('The order is invalid', parsed.errors);
+    }
+    const accepted = await this.intake.accept(parsed.request, correlationId);
+    return { orderId: accepted.orderId, type: accepted.type, acceptedAt: accepted.acceptedAt, correlationId };
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit up to BATCH_MAX_ITEMS orders; one result per item, by index' })
+  @ApiBody({ schema: { type: 'object', required: ['orders'], properties: { orders: { type: 'array', items: ORDER_BODY_SCHEMA } } } })
+  @ApiResponse({ status: 200, description: '{ accepted, rejected, failed, results: [{ index, status, ... }] }' })
+  async submitBatch(
+    @Body() body: unknown,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const orders = this.batchItems(body);
+    if (!this.intake.isReady()) throw new BrokerUnavailableError('message broker is not connected; nothing was accepted');
+    const results = await acceptBatch(orders, parseOrderRequest, (index) => `orders[${index}]`, this.intake, correlationId);
+    const counts = countByStatus(results);
+    if (counts.failed > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
+    return {
+      ...counts,
+      results: results.map((result) =>
+        result.status === 'accepted'
+          ? { index: result.index, status: result.status, orderId: result.order.orderId, type: result.order.type, acceptedAt: result.order.acceptedAt }
+          : result,
+      ),
+    };
+  }
+
+  private batchItems(body: unknown): unknown[] {
+    if (!isPlainObject(body) || !Array.isArray(body['orders'])) {
+      throw new InvalidRequestException('The batch is invalid', [{ field: 'orders', messages: ['orders must be an array'] }]);
+    }
+    const extra = unknownFieldErrors(body, ['orders']);
+    if (extra.length > 0) throw new InvalidRequestException('The batch is invalid', extra);
+    const orders = body['orders'];
+    if (orders.length === 0 || orders.length > this.config.BATCH_MAX_ITEMS) {
+      throw new InvalidRequestException('The batch is invalid', [
+        { field: 'orders', messages: [`orders must hold 1 to ${this.config.BATCH_MAX_ITEMS} items; got ${orders.length}`] },
+      ]);
+    }
+    return orders;
+  }
+}
+
+function withHeaderIdempotencyKey(body: unknown, header: string | undefined): unknown {
+  if (header === undefined || !isPlainObject(body)) return body;
+  if (!isIdempotencyKey(header)) {
+    throw new InvalidRequestException('The order is invalid', [{ field: 'Idempotency-Key', messages: [IDEMPOTENCY_KEY_MESSAGE] }]);
+  }
+  if (body['idempotencyKey'] !== undefined && body['idempotencyKey'] !== header) {
+    throw new InvalidRequestException('The order is invalid', [
+      { field: 'idempotencyKey', messages: ['idempotencyKey and the Idempotency-Key header differ'] },
+    ]);
+  }
+  return { ...body, idempotencyKey: header };
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TopologyNames } from '@bss/contracts';
+import { HealthModule, READINESS_PROBES } from '@bss/health';
+import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher } from '@bss/messaging';
+import type { Logger } from '@bss/observability';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { BrokerErrorsFilter } from './http/broker-errors.filter';
+import { IntakeStats } from './intake/intake-stats';
+import { OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
+import { OrdersController } from './intake/orders.controller';
+import { PRODUCER_CONFIG, PRODUCER_LOGGER, ProducerConfig } from './producer-config';
+import { SeedCompatController } from './seed/seed-compat.controller';
+
+export interface ProducerDependencies {
+  readonly config: ProducerConfig;
+  readonly logger: Logger;
+  readonly connection: BrokerConnection;
+  readonly publisher: ConfirmedPublisher;
+  readonly names: TopologyNames;
+}
+
+@Module({})
+export class ProducerModule {
+  static register(dependencies: ProducerDependencies): DynamicModule {
+    const brokerProbe = {
+      name: 'broker',
+      isReady: () => dependencies.publisher.isReady(),
+      describe: () => ({ connected: dependencies.connection.isConnected() }),
+    };
+    return {
+      module: ProducerModule,
+      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [brokerProbe] } })],
+      controllers: [OrdersController, SeedCompatController],
+      providers: [
+        OrderIntakeService,
+        IntakeStats,
+        ApiKeyGuard,
+        BrokerErrorsFilter,
+        { provide: PRODUCER_CONFIG, useValue: dependencies.config },
+        { provide: PRODUCER_LOGGER, useValue: dependencies.logger },
+        { provide: BrokerConnection, useValue: dependencies.connection },
+        { provide: ConfirmedPublisher, useValue: dependencies.publisher },
+        { provide: TOPOLOGY_NAMES, useValue: dependencies.names },
+        { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(dependencies.connection) },
+      ],
+    };
+  }
+}
