@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { createServer, Server } from 'node:net';
+
+export interface LaunchOptions {
+  distAppsDir: string;
+  env: Record<string, string>;
+  ports: { producer: number; backend: number; firstProcessor: number };
+  onLine?: (app: string, line: string) => void;
+}
+
+export interface RunningApp {
+  name: string;
+  port: number;
+  pid: number;
+  orderType?: string;
+  exitCode?: number | string;
+}
+
+export interface RunningSystem {
+  apps: RunningApp[];
+  url(name: string): string;
+  stop(): Promise<Record<string, number | string>>;
+}
+
+// Plain CommonJS shared with the local start command, so the tests run the system exactly as users do.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { launchSystem } = require('../../../../tools/system/launch-system.js') as {
+  launchSystem: (options: LaunchOptions) => Promise<RunningSystem>;
+};
+
+export const DIST_APPS_DIR = join(__dirname, '../../../../dist/apps');
+
+function listenOnFreePort(): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Ports the OS says are free now, for a run that must not collide with another one. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, listenOnFreePort));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** Starts every built app on fresh ports, collecting each app's log lines into `logs`. */
+export async function startSystem(env: Record<string, string>, logs: Map<string, string[]>): Promise<RunningSystem> {
+  const [producer, backend] = await freePorts(2);
+  const firstProcessor = 30_000 + Math.floor(Math.random() * 20_000);
+  return launchSystem({
+    distAppsDir: DIST_APPS_DIR,
+    env,
+    ports: { producer, backend, firstProcessor },
+    onLine: (app, line) => {
+      const lines = logs.get(app) ?? [];
+      lines.push(line);
+      logs.set(app, lines);
+    },
+  });
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

@@ -1,0 +1,110 @@
+const { spawn } = require('node:child_process');
+const { existsSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const readline = require('node:readline');
+
+const PROCESSOR_SUFFIX = '-processor';
+
+/** The built apps in dist/: the backend simulator, every `<type>-processor`, the producer API. */
+function discoverApps(distAppsDir) {
+  const bundle = (name) => join(distAppsDir, name, 'main.cjs');
+  const missing = ['backend-simulator', 'producer-api'].filter((name) => !existsSync(bundle(name)));
+  if (missing.length > 0) throw new Error(`not built: ${missing.join(', ')} (run: npx nx run-many -t build)`);
+  const processors = readdirSync(distAppsDir)
+    .filter((name) => name.endsWith(PROCESSOR_SUFFIX) && existsSync(bundle(name)))
+    .sort()
+    .map((name) => ({ name, bundle: bundle(name), orderType: name.slice(0, -PROCESSOR_SUFFIX.length).toUpperCase() }));
+  return {
+    backend: { name: 'backend-simulator', bundle: bundle('backend-simulator') },
+    processors,
+    producer: { name: 'producer-api', bundle: bundle('producer-api') },
+  };
+}
+
+/**
+ * Starts every built app as its own process, wires them together (ports, backend URL, shared env),
+ * waits until each answers /ready, and returns handles to reach and stop them. Used by the local
+ * start command and by the end-to-end tests, so both run the system exactly the same way.
+ */
+async function launchSystem(options) {
+  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000 } = options;
+  const apps = discoverApps(distAppsDir);
+  const backendUrl = `http://127.0.0.1:${ports.backend}`;
+  const plan = [
+    { ...apps.backend, port: ports.backend, env: {} },
+    ...apps.processors.map((processor, index) => ({ ...processor, port: ports.firstProcessor + index, env: { BACKEND_URL: backendUrl } })),
+    { ...apps.producer, port: ports.producer, env: {} },
+  ];
+  const running = [];
+  const system = {
+    apps: running,
+    url: (name) => {
+      const app = running.find((candidate) => candidate.name === name);
+      if (!app) throw new Error(`no app named ${name}`);
+      return `http://127.0.0.1:${app.port}`;
+    },
+    stop: () => stopAll(running),
+  };
+  try {
+    for (const app of plan) {
+      running.push(startApp(app, { ...env, ...app.env, PORT: String(app.port) }, onLine));
+    }
+    await Promise.all(running.map((app) => waitUntilReady(app, readyTimeoutMs)));
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+  return system;
+}
+
+function startApp(app, env, onLine) {
+  const child = spawn(process.execPath, ['--enable-source-maps', app.bundle], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const handle = { ...app, pid: child.pid, child, exitCode: undefined, exited: undefined };
+  handle.exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      handle.exitCode = code ?? signal;
+      resolve(handle.exitCode);
+    }),
+  );
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => onLine(app.name, line));
+  }
+  return handle;
+}
+
+async function waitUntilReady(app, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== undefined) throw new Error(`${app.name} exited with ${app.exitCode} during start-up`);
+    const ready = await fetch(`http://127.0.0.1:${app.port}/ready`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${app.name} was not ready on port ${app.port} within ${timeoutMs} ms`);
+}
+
+/** Producer first (stop intake), then processors (drain), then the backend; SIGKILL only past the grace. */
+async function stopAll(running, graceMs = 30_000) {
+  const order = [
+    running.filter((app) => app.name === 'producer-api'),
+    running.filter((app) => app.name.endsWith(PROCESSOR_SUFFIX)),
+    running.filter((app) => app.name === 'backend-simulator'),
+  ];
+  const codes = {};
+  for (const group of order) {
+    await Promise.all(
+      group.map(async (app) => {
+        if (app.exitCode === undefined) app.child.kill('SIGTERM');
+        const timer = setTimeout(() => app.child.kill('SIGKILL'), graceMs);
+        codes[app.name] = await app.exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+  return codes;
+}
+
+module.exports = { launchSystem, discoverApps };
