@@ -54,8 +54,9 @@ async function readMessage(response: Response): Promise<string> {
   }
 }
 
+/** fetch wraps the socket error (ECONNREFUSED, ETIMEDOUT...) in `cause`; that is the useful part. */
 function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { cause, message } = error as { cause?: { code?: string; message?: string }; message?: string };
+  return cause?.code ?? cause?.message ?? message ?? String(error);
 }

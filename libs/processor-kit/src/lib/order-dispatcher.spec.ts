@@ -1,0 +1,104 @@
+import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope, encodeEnvelope } from '@bss/contracts';
+import { ConsumedMessage } from '@bss/messaging';
+import { createLogger } from '@bss/observability';
+import { Writable } from 'node:stream';
+import { OrderContext, OrderOutcome } from './order-context';
+import { InvokeHandler, OrderDispatcher } from './order-dispatcher';
+import { RetryableOrderError, TerminalOrderError } from './order-errors';
+
+const logLines: Record<string, unknown>[] = [];
+const logger = createLogger({
+  service: 'dispatcher-test',
+  level: 'info',
+  destination: new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  }),
+});
+
+const order: OrderEnvelope = {
+  id: 'order-1',
+  type: 'MNP',
+  version: ENVELOPE_VERSION,
+  acceptedAt: '2026-11-27T10:00:00.000Z',
+  correlationId: 'corr-1',
+  origin: 'api',
+  payload: EXAMPLE_PAYLOADS.MNP,
+};
+
+function delivery(content: Buffer, attempt = 1): ConsumedMessage {
+  return { content, messageId: 'order-1', headers: {}, attempt, redelivered: false };
+}
+
+function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000) {
+  return new OrderDispatcher({ orderType: 'MNP', processor: 'mnp-processor', timeoutMs, retryPauseMs: 1, invoke, logger });
+}
+
+const applied: InvokeHandler = async () => ({ outcome: 'applied' });
+
+describe('OrderDispatcher', () => {
+  beforeEach(() => logLines.splice(0));
+
+  it('acks a handled order and logs one line with id, type, attempt, outcome and duration', async () => {
+    let seen: OrderContext | undefined;
+    const disposition = await dispatcherWith(async (received, context) => {
+      expect(received).toEqual(order);
+      seen = context;
+      return { outcome: 'applied' };
+    }).dispatch(delivery(encodeEnvelope(order), 2));
+    expect(disposition).toEqual({ kind: 'ack' });
+    expect(seen).toMatchObject({ attempt: 2, correlationId: 'corr-1', processor: 'mnp-processor' });
+    expect(logLines).toEqual([
+      expect.objectContaining({ msg: 'order processed', orderId: 'order-1', type: 'MNP', attempt: 2, outcome: 'applied', durationMs: expect.any(Number) }),
+    ]);
+  });
+
+  it('acks a business rejection as a final outcome, masking personal data in its detail', async () => {
+    const rejected: OrderOutcome = { outcome: 'rejected', detail: 'number 01098765432 is not portable' };
+    const disposition = await dispatcherWith(async () => rejected).dispatch(delivery(encodeEnvelope(order)));
+    expect(disposition).toEqual({ kind: 'ack' });
+    expect(logLines[0]).toMatchObject({ outcome: 'rejected', detail: 'number 010****5432 is not portable' });
+  });
+
+  it.each([
+    [Buffer.from('{not json'), 'invalid-json'],
+    [encodeEnvelope({ ...order, version: 9 }), 'unsupported-version'],
+    [encodeEnvelope({ ...order, payload: {} }), 'invalid-payload'],
+    [encodeEnvelope({ ...order, type: 'SUBSCRIPTION', payload: EXAMPLE_PAYLOADS.SUBSCRIPTION }), 'wrong-queue'],
+  ])('dead-letters a poison message without calling the handler (%#)', async (content, reason) => {
+    const invoke = jest.fn(applied);
+    const disposition = await dispatcherWith(invoke).dispatch(delivery(content));
+    expect(disposition).toMatchObject({ kind: 'dead-letter', reason });
+    expect(invoke).not.toHaveBeenCalled();
+  });
+
+  it('dead-letters a terminal failure with its reason', async () => {
+    const disposition = await dispatcherWith(async () => {
+      throw new TerminalOrderError('backend-refused', 'backend answered 400: msisdn 010-1234-5678 unknown');
+    }).dispatch(delivery(encodeEnvelope(order)));
+    expect(disposition).toEqual({ kind: 'dead-letter', reason: 'backend-refused', error: 'backend answered 400: msisdn 010-****-5678 unknown' });
+  });
+
+  it('hands back a retryable failure and an unexpected error', async () => {
+    for (const error of [new RetryableOrderError('backend answered 503'), new Error('boom')]) {
+      const disposition = await dispatcherWith(async () => {
+        throw error;
+      }).dispatch(delivery(encodeEnvelope(order)));
+      expect(disposition).toEqual({ kind: 'requeue' });
+    }
+  });
+
+  it('counts an attempt that outlives the processing timeout as retryable and aborts its I/O', async () => {
+    let signal: AbortSignal | undefined;
+    const disposition = await dispatcherWith(async (_order, context) => {
+      signal = context.signal;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { outcome: 'applied' };
+    }, 50).dispatch(delivery(encodeEnvelope(order)));
+    expect(disposition).toEqual({ kind: 'requeue' });
+    expect(signal?.aborted).toBe(true);
+    expect(logLines[0]).toMatchObject({ err: 'processing exceeded 50 ms' });
+  });
+});
