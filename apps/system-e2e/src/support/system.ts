@@ -23,8 +23,7 @@ export interface RunningSystem {
 }
 
 // Plain CommonJS shared with the local start command, so the tests run the system exactly as users do.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { launchSystem } = require('../../../../tools/system/launch-system.js') as {
+const { launchSystem } = require('@bss/system-launcher') as {
   launchSystem: (options: LaunchOptions) => Promise<RunningSystem>;
 };
 

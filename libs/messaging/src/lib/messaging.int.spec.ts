@@ -1,5 +1,5 @@
 import { EXAMPLE_PAYLOADS, ENVELOPE_VERSION, OrderEnvelope, ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerProbe, TEST_BROKER_URL, UNREACHABLE_BROKER_URL, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { BrokerProbe, TEST_BROKER_URL, UNREACHABLE_BROKER_URL, eventually, uniqueTopology } from '../testing';
 import { randomUUID } from 'node:crypto';
 import { BrokerConnection } from './broker-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';

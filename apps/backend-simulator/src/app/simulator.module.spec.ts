@@ -1,0 +1,52 @@
+import { EXAMPLE_PAYLOADS } from '@bss/contracts';
+import { loadConfig } from '@bss/config';
+import { createLogger } from '@bss/observability';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { simulatorConfigSchema } from './simulator-config';
+import { SimulatorModule } from './simulator.module';
+
+describe('backend simulator HTTP API', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    const config = loadConfig(simulatorConfigSchema, { SIM_SERVICE_TIME_MS: '100', SIM_MAX_IN_FLIGHT: '2' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [SimulatorModule.register(config, createLogger({ service: 'simulator-test', level: 'silent' }))],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const apply = (resource: string, orderId: string, headers: Record<string, string> = { 'idempotency-key': orderId }, payload: unknown = EXAMPLE_PAYLOADS.MNP) =>
+    app.inject({ method: 'POST', url: `/api/v1/${resource}`, headers, payload: { orderId, origin: 'api', payload } });
+
+  it('applies an order once; the same Idempotency-Key again is a 200 duplicate', async () => {
+    const first = await apply('number-ports', 'order-a', { 'idempotency-key': 'order-a', 'x-processor': 'mnp-processor' });
+    const second = await apply('number-ports', 'order-a');
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ status: 'applied', orderId: 'order-a' });
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toMatchObject({ status: 'duplicate' });
+    const entry = (await app.inject({ method: 'GET', url: '/api/v1/ledger/order-a' })).json();
+    expect(entry).toMatchObject({ type: 'MNP', appliedBy: 'mnp-processor', duplicateAttempts: 1 });
+  });
+
+  it('refuses calls without a matching Idempotency-Key, invalid payloads and unknown resources', async () => {
+    expect((await apply('number-ports', 'order-b', {})).statusCode).toBe(400);
+    expect((await apply('number-ports', 'order-b', { 'idempotency-key': 'other' })).statusCode).toBe(400);
+    expect((await apply('number-ports', 'order-b', undefined, { msisdn: 'x' })).statusCode).toBe(400);
+    expect((await apply('pizzas', 'order-b')).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/ledger/order-b' })).statusCode).toBe(404);
+  });
+
+  it('answers 503 with Retry-After past its in-flight capacity', async () => {
+    const responses = await Promise.all(['c-1', 'c-2', 'c-3'].map((id) => apply('number-ports', id)));
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([201, 201, 503]);
+    expect(responses.find((response) => response.statusCode === 503)?.headers['retry-after']).toBe('1');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/ledger/stats' })).json()).toMatchObject({ capacity: { refused: 1, maxInFlight: 2 } });
+  });
+});

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Checks the local services the tests talk to and starts any that is down, with the same commands
+# the machine uses at boot. RabbitMQ is required; PostgreSQL and Redis are started when present.
+set -euo pipefail
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+wait_for_port() {
+  local name=$1 port=$2 seconds=$3
+  for _ in $(seq "$seconds"); do
+    if port_open "$port"; then
+      echo "$name is up on port $port"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "$name did not come up on port $port within ${seconds}s" >&2
+  return 1
+}
+
+if ! port_open 5672; then
+  echo "RabbitMQ is down; starting it"
+  rabbitmq-server -detached
+fi
+wait_for_port RabbitMQ 5672 90
+rabbitmqctl await_startup --timeout 90 >/dev/null
+
+if ! port_open 6379 && command -v redis-server >/dev/null; then
+  echo "Redis is down; starting it"
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_for_port Redis 6379 30
+fi
+
+if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
+  echo "PostgreSQL is down; starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  wait_for_port PostgreSQL 5432 30
+fi
