@@ -29,7 +29,12 @@ export class ProducerModule {
     };
     return {
       module: ProducerModule,
-      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [brokerProbe] } })],
+      imports: [
+        HealthModule.register({
+          probes: { provide: READINESS_PROBES, useValue: [brokerProbe] },
+          drainDelayMs: dependencies.config.SHUTDOWN_DRAIN_DELAY_SEC * 1000,
+        }),
+      ],
       controllers: [OrdersController, SeedCompatController],
       providers: [
         OrderIntakeService,

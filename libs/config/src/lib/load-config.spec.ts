@@ -75,3 +75,13 @@ describe('loadConfig', () => {
     expect(rows.find((row) => row.name === 'QUEUE_NAME')?.default).toBe('"bss.orders"');
   });
 });
+
+describe('integer lists', () => {
+  it('parses the retry schedule and rejects bad items', () => {
+    expect(loadConfig(processorSchema, { RETRY_BACKOFF_MS: '500, 2000,8000' }).RETRY_BACKOFF_MS).toEqual([500, 2000, 8000]);
+    expect(loadConfig(processorSchema, {}).RETRY_BACKOFF_MS).toEqual([1000, 4000, 16000]);
+    expect(() => loadConfig(processorSchema, { RETRY_BACKOFF_MS: '1s,2s' })).toThrow(
+      'RETRY_BACKOFF_MS must be at least 1 comma-separated integers from 0 to 86400000; got "1s,2s"',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { flag, integer, list, oneOf, text, url } from './variables';
+import { flag, integer, integerList, list, oneOf, text, url } from './variables';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -43,6 +43,12 @@ export const httpSchema = (defaultPort: number) => ({
 });
 
 export const producerSchema = {
+  SHUTDOWN_DRAIN_DELAY_SEC: integer({
+    min: 0,
+    max: 120,
+    default: 0,
+    description: 'On SIGTERM, time between turning unready and closing, so load balancers stop sending first',
+  }),
   API_KEYS: list({
     default: [],
     secret: true,
@@ -65,11 +71,25 @@ export const processorSchema = {
   MAX_RETRIES: integer({ min: 0, max: 50, default: 3, description: 'Retries of a retryable failure before dead-lettering' }),
   BATCH_SIZE: integer({ min: 1, max: 10_000, default: 100, description: 'Upper bound of prefetch (caps CONCURRENCY)' }),
   CONCURRENCY: integer({ min: 1, max: 10_000, default: 10, description: 'Orders processed at once (= prefetch)' }),
+  RETRY_BACKOFF_MS: integerList({
+    min: 0,
+    max: 86_400_000,
+    minItems: 1,
+    default: [1000, 4000, 16000],
+    description: 'Delay before retry 1, 2, ...; the last delay repeats when MAX_RETRIES is larger',
+  }),
+  RETRY_JITTER_PERCENT: integer({
+    min: 0,
+    max: 100,
+    default: 20,
+    description: 'Random spread of each retry delay, ± this percentage, so retries of a burst do not return in step',
+  }),
   PROCESSING_TIMEOUT_SEC: integer({
     min: 1,
-    max: 3600,
+    max: 1500,
     default: 300,
-    description: 'Longest one processing attempt may take, backend call included',
+    description:
+      "Longest one processing attempt may take, backend call included; kept below RabbitMQ's 30-minute consumer timeout",
   }),
   SHUTDOWN_GRACE_SEC: integer({
     min: 0,

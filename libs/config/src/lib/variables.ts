@@ -77,3 +77,16 @@ export function list(options: Common<string[]> & { itemPattern?: RegExp; itemHin
     return items;
   });
 }
+
+/** Comma-separated integers, each within bounds: `1000,4000,16000`. */
+export function integerList(options: Common<number[]> & { min: number; max: number; minItems: number }): Variable<number[]> {
+  return variable(options, (raw) => {
+    const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    const values = items.map(Number);
+    const valid = items.every((item, index) => /^\d+$/.test(item) && values[index] >= options.min && values[index] <= options.max);
+    if (!valid || values.length < options.minItems) {
+      throw new Error(`must be at least ${options.minItems} comma-separated integers from ${options.min} to ${options.max}`);
+    }
+    return values;
+  });
+}

@@ -15,6 +15,9 @@ export const ORDER_HEADERS = {
   attempt: 'x-attempt',
   correlationId: 'x-correlation-id',
   origin: 'x-order-origin',
+  /** When the order first failed; kept across retries so a dead letter shows the whole span. */
+  firstFailureAt: 'x-first-failure-at',
+  lastError: 'x-last-error',
 } as const;
 
 export const ENVELOPE_CONTENT_TYPE = 'application/json';
@@ -23,7 +26,7 @@ export interface OrderEnvelope<P = unknown> {
   readonly id: string;
   readonly type: OrderType;
   readonly version: number;
-  /** ISO-8601 instant at which the broker confirmed the order (the moment the API answered 202). */
+  /** ISO-8601 instant at which producer-api accepted the order and published it. */
   readonly acceptedAt: string;
   readonly correlationId: string;
   readonly idempotencyKey?: string;

@@ -15,6 +15,9 @@ export interface TopologyNames {
   readonly deadLetterQueue: string;
   queueFor(type: OrderType): string;
   routingKeyFor(type: OrderType): string;
+  /** Fanout exchange and delay queue of retry step `step` (1-based); the queue dead-letters back to the orders exchange. */
+  retryExchangeFor(step: number): string;
+  retryQueueFor(step: number): string;
 }
 
 export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): TopologyNames {
@@ -25,6 +28,8 @@ export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): Topolog
     deadLetterQueue: `${prefix}.dead`,
     queueFor: (type) => `${prefix}.${type.toLowerCase()}`,
     routingKeyFor: (type) => `order.${type.toLowerCase()}`,
+    retryExchangeFor: (step) => `${prefix}.retry.${step}`,
+    retryQueueFor: (step) => `${prefix}.retry.${step}`,
   };
 }
 

@@ -7,6 +7,8 @@ export interface HealthModuleOptions {
   /** A provider of `ReadinessProbe[]` under the READINESS_PROBES token. */
   readonly probes: Provider;
   readonly imports?: DynamicModule['imports'];
+  /** On shutdown, how long to stay up but unready before closing. */
+  readonly drainDelayMs?: number;
 }
 
 /** `/health` + `/health/live` (liveness) and `/ready` + `/health/ready` (readiness), never behind auth. */
@@ -17,7 +19,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
       controllers: [HealthController],
-      providers: [options.probes, ShutdownSignal],
+      providers: [options.probes, { provide: ShutdownSignal, useValue: new ShutdownSignal(options.drainDelayMs) }],
       exports: [ShutdownSignal, READINESS_PROBES],
     };
   }

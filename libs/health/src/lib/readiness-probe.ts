@@ -10,16 +10,22 @@ export interface ReadinessProbe {
 
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
 
-/** Turned on when the app begins to shut down, so readiness drops before anything stops. */
+/**
+ * Turned on when the app begins to shut down, so readiness drops before anything stops; then waits
+ * `drainDelayMs` so load balancers notice and stop sending before the server closes.
+ */
 export class ShutdownSignal implements BeforeApplicationShutdown {
   private shuttingDown = false;
+
+  constructor(private readonly drainDelayMs = 0) {}
 
   begin(): void {
     this.shuttingDown = true;
   }
 
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     this.begin();
+    if (this.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.drainDelayMs));
   }
 
   isShuttingDown(): boolean {

@@ -45,7 +45,7 @@ describe('messaging against the real broker', () => {
 
   beforeEach(() => {
     names = uniqueTopology('messaging');
-    topology = { names, maxLength: 1000, deliveryLimit: 5 };
+    topology = { names, maxLength: 1000, deliveryLimit: 5, retrySteps: 2 };
   });
 
   afterEach(async () => {
@@ -151,7 +151,13 @@ describe('messaging against the real broker', () => {
 
   describe('OrderConsumer', () => {
     async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10) {
-      const consumer = new OrderConsumer(connect(), { queue: names.queueFor('MNP'), prefetch, topology, handle });
+      const consumer = new OrderConsumer(connect(), {
+        queue: names.queueFor('MNP'),
+        prefetch,
+        topology,
+        retryRoutingKey: names.routingKeyFor('MNP'),
+        handle,
+      });
       consumer.start();
       await eventually(async () => consumer.isConsuming(), Boolean);
       return consumer;
@@ -206,8 +212,35 @@ describe('messaging against the real broker', () => {
         [DEAD_LETTER_HEADERS.attempts]: 1,
         [DEAD_LETTER_HEADERS.sourceQueue]: names.queueFor('MNP'),
         [ORDER_HEADERS.correlationId]: poison.correlationId,
+        [ORDER_HEADERS.firstFailureAt]: expect.any(String),
       });
       await consumer.stop(1000);
+    });
+
+    it('sends a retry through its delay queue back to the end of the queue with attempt + 1', async () => {
+      const publisher = await readyPublisher();
+      const seen: ConsumedMessage[] = [];
+      const order = envelopeOf('MNP');
+      const consumer = await consumeWith(async (message) => {
+        seen.push(message);
+        return seen.length < 3 ? { kind: 'retry', step: seen.length, delayMs: 300, error: `backend answered 503 (try ${seen.length})` } : { kind: 'ack' };
+      });
+      const started = Date.now();
+      await publisher.publishOrder(order);
+
+      await eventually(async () => seen.length, (count) => count === 3);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      expect(seen.map((message) => message.attempt)).toEqual([1, 2, 3]);
+      expect(seen.map((message) => message.messageId)).toEqual([order.id, order.id, order.id]);
+      expect(JSON.parse(seen[2].content.toString())).toEqual(order);
+      expect(seen[2].headers).toMatchObject({
+        [ORDER_HEADERS.lastError]: 'backend answered 503 (try 2)',
+        [ORDER_HEADERS.firstFailureAt]: seen[1].headers[ORDER_HEADERS.firstFailureAt],
+        [ORDER_HEADERS.correlationId]: order.correlationId,
+      });
+      await consumer.stop(1000);
+      for (const step of [1, 2]) expect(await probe.messageCount(names.retryQueueFor(step))).toBe(0);
+      expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
     });
 
     it('on stop, finishes in-flight work within the grace and hands back what it cannot finish', async () => {

@@ -9,6 +9,7 @@ import { declareTopology, TopologyOptions } from './topology';
 export type Disposition =
   | { readonly kind: 'ack' }
   | { readonly kind: 'requeue' }
+  | { readonly kind: 'retry'; readonly step: number; readonly delayMs: number; readonly error: string }
   | { readonly kind: 'dead-letter'; readonly reason: string; readonly error: string };
 
 export interface ConsumedMessage {
@@ -25,6 +26,8 @@ export interface OrderConsumerOptions {
   /** Unacked messages the broker may hand this consumer at once: its concurrency. */
   readonly prefetch: number;
   readonly topology: TopologyOptions;
+  /** Routing key a retried message is sent back with, i.e. the key that leads to this queue. */
+  readonly retryRoutingKey: string;
   readonly handle: (message: ConsumedMessage) => Promise<Disposition>;
   readonly logger?: BrokerLogger;
 }
@@ -38,17 +41,22 @@ export const DEAD_LETTER_HEADERS = {
   sourceQueue: 'x-source-queue',
 } as const;
 
+/** Headers the broker manages per delivery; a republished copy must not carry stale values. */
+const BROKER_DELIVERY_HEADERS = ['x-delivery-count'];
+
 /**
  * Consumes one queue with manual acks. A message is acked only after its handler finished, so a
- * crash at any point hands it back to the broker. Dead letters are published with a confirm before
- * the original is acked: a failure between the two duplicates the dead letter, never loses it.
+ * crash at any point hands it back to the broker. Retries and dead letters are republished with a
+ * confirm before the original is acked: a failure between the two duplicates the message (which the
+ * backend's idempotency absorbs), never loses it.
  */
 export class OrderConsumer {
   private readonly logger: BrokerLogger;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly consumerTags = new Map<Channel, string>();
+  private readonly closedChannels = new WeakSet<Channel>();
   private consumeChannel?: ChannelWrapper;
-  private deadLetterChannel?: ChannelWrapper;
+  private republishChannel?: ChannelWrapper;
   private stopping = false;
 
   constructor(
@@ -59,8 +67,8 @@ export class OrderConsumer {
   }
 
   start(): void {
-    this.deadLetterChannel = this.connection.createChannel({
-      name: `dead-letter-publisher:${this.options.queue}`,
+    this.republishChannel = this.connection.createChannel({
+      name: this.republishChannelName(),
       confirm: true,
       setup: async () => undefined,
     });
@@ -76,7 +84,10 @@ export class OrderConsumer {
           { noAck: false },
         );
         this.consumerTags.set(channel, consumerTag);
-        channel.once('close', () => this.consumerTags.delete(channel));
+        channel.once('close', () => {
+          this.consumerTags.delete(channel);
+          this.closedChannels.add(channel);
+        });
       },
     });
   }
@@ -102,10 +113,12 @@ export class OrderConsumer {
     const finished = await settleWithin([...this.inFlight], graceMs);
     const handedBack = this.inFlight.size;
     if (this.consumeChannel) await this.connection.closeChannel(`consumer:${this.options.queue}`, this.consumeChannel);
-    if (this.deadLetterChannel) {
-      await this.connection.closeChannel(`dead-letter-publisher:${this.options.queue}`, this.deadLetterChannel);
-    }
+    if (this.republishChannel) await this.connection.closeChannel(this.republishChannelName(), this.republishChannel);
     return { finished, handedBack };
+  }
+
+  private republishChannelName(): string {
+    return `republisher:${this.options.queue}`;
   }
 
   private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
@@ -142,52 +155,85 @@ export class OrderConsumer {
     consumed: ConsumedMessage,
     disposition: Disposition,
   ): Promise<void> {
-    switch (disposition.kind) {
-      case 'ack':
-        safely(() => channel.ack(message));
-        return;
-      case 'requeue':
-        safely(() => channel.nack(message, false, true));
-        return;
-      case 'dead-letter':
-        try {
-          await this.publishDeadLetter(message, consumed, disposition);
-          safely(() => channel.ack(message));
-        } catch (error) {
-          this.logger.error(
-            { queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message },
-            'dead-lettering failed; handing the message back',
-          );
-          safely(() => channel.nack(message, false, true));
-        }
-        return;
+    if (this.closedChannels.has(channel)) return;
+    if (disposition.kind === 'ack') return safely(() => channel.ack(message));
+    if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true));
+    try {
+      if (disposition.kind === 'retry') await this.publishRetry(message, consumed, disposition);
+      else await this.publishDeadLetter(message, consumed, disposition);
+      safely(() => channel.ack(message));
+    } catch (error) {
+      this.logger.error(
+        { queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message },
+        `${disposition.kind} failed; handing the message back`,
+      );
+      safely(() => channel.nack(message, false, true));
     }
+  }
+
+  private async publishRetry(
+    message: ConsumeMessage,
+    consumed: ConsumedMessage,
+    retry: { step: number; delayMs: number; error: string },
+  ): Promise<void> {
+    const { names } = this.options.topology;
+    await this.republish(message, names.retryExchangeFor(retry.step), this.options.retryRoutingKey, {
+      headers: {
+        ...carriedHeaders(consumed),
+        [ORDER_HEADERS.attempt]: consumed.attempt + 1,
+        [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
+        [ORDER_HEADERS.lastError]: retry.error.slice(0, 2000),
+      },
+      expiration: String(Math.max(0, Math.round(retry.delayMs))),
+    });
   }
 
   private async publishDeadLetter(
     message: ConsumeMessage,
     consumed: ConsumedMessage,
-    disposition: { reason: string; error: string },
+    deadLetter: { reason: string; error: string },
   ): Promise<void> {
-    if (!this.deadLetterChannel) throw new Error('consumer not started');
-    const { properties } = message;
-    await this.deadLetterChannel.publish(this.options.topology.names.deadLetterExchange, '', message.content, {
-      persistent: true,
-      contentType: properties.contentType,
-      messageId: properties.messageId,
-      type: properties.type,
-      timestamp: properties.timestamp,
-      correlationId: properties.correlationId,
+    await this.republish(message, this.options.topology.names.deadLetterExchange, '', {
       headers: {
-        ...consumed.headers,
-        [DEAD_LETTER_HEADERS.reason]: disposition.reason,
-        [DEAD_LETTER_HEADERS.lastError]: disposition.error.slice(0, 2000),
+        ...carriedHeaders(consumed),
+        [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
+        [DEAD_LETTER_HEADERS.reason]: deadLetter.reason,
+        [DEAD_LETTER_HEADERS.lastError]: deadLetter.error.slice(0, 2000),
         [DEAD_LETTER_HEADERS.attempts]: consumed.attempt,
         [DEAD_LETTER_HEADERS.deadLetteredAt]: new Date().toISOString(),
         [DEAD_LETTER_HEADERS.sourceQueue]: this.options.queue,
       },
     });
   }
+
+  /** Publishes a copy of the message, body and properties unchanged, and waits for the confirm. */
+  private async republish(
+    message: ConsumeMessage,
+    exchange: string,
+    routingKey: string,
+    changes: { headers: Record<string, unknown>; expiration?: string },
+  ): Promise<void> {
+    if (!this.republishChannel) throw new Error('consumer not started');
+    const { properties } = message;
+    await this.republishChannel.publish(exchange, routingKey, message.content, {
+      persistent: true,
+      contentType: properties.contentType,
+      messageId: properties.messageId,
+      type: properties.type,
+      timestamp: properties.timestamp,
+      correlationId: properties.correlationId,
+      ...changes,
+    });
+  }
+}
+
+function carriedHeaders(consumed: ConsumedMessage): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(consumed.headers).filter(([name]) => !BROKER_DELIVERY_HEADERS.includes(name)));
+}
+
+function firstFailureAt(consumed: ConsumedMessage): string {
+  const recorded = consumed.headers[ORDER_HEADERS.firstFailureAt];
+  return typeof recorded === 'string' ? recorded : new Date().toISOString();
 }
 
 function toConsumedMessage(message: ConsumeMessage): ConsumedMessage {

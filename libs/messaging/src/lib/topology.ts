@@ -7,6 +7,8 @@ export interface TopologyOptions {
   readonly maxLength: number;
   /** Deliveries after which the broker itself dead-letters a message that keeps crashing its consumer. */
   readonly deliveryLimit: number;
+  /** Delay steps of the retry schedule; 0 for an app that never retries (the producer). */
+  readonly retrySteps: number;
   readonly types?: readonly OrderType[];
 }
 
@@ -29,6 +31,21 @@ export function orderQueueArguments(options: TopologyOptions): Record<string, un
 export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
 
 /**
+ * A retry step's delay queue: nobody consumes it; each message waits out its own `expiration`
+ * (the backoff, jitter included) and is then dead-lettered back to the orders exchange with its
+ * original routing key, i.e. to the end of its type's queue. The arguments do not depend on the
+ * schedule, so changing RETRY_BACKOFF_MS never conflicts with queues that already exist.
+ */
+export function retryQueueArguments(options: TopologyOptions): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-dead-letter-exchange': options.names.ordersExchange,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
+}
+
+/**
  * Declares exchanges, queues and bindings. Declaring is idempotent, so every app that publishes
  * or consumes runs this at start-up and after each reconnect; the first one creates, the rest confirm.
  */
@@ -38,6 +55,11 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
   await channel.assertExchange(names.deadLetterExchange, 'fanout', { durable: true });
   await channel.assertQueue(names.deadLetterQueue, { durable: true, arguments: DEAD_LETTER_QUEUE_ARGUMENTS });
   await channel.bindQueue(names.deadLetterQueue, names.deadLetterExchange, '');
+  for (let step = 1; step <= options.retrySteps; step += 1) {
+    await channel.assertExchange(names.retryExchangeFor(step), 'fanout', { durable: true });
+    await channel.assertQueue(names.retryQueueFor(step), { durable: true, arguments: retryQueueArguments(options) });
+    await channel.bindQueue(names.retryQueueFor(step), names.retryExchangeFor(step), '');
+  }
   for (const type of options.types ?? ORDER_TYPES) {
     const queue = names.queueFor(type);
     await channel.assertQueue(queue, { durable: true, arguments: orderQueueArguments(options) });
@@ -52,10 +74,11 @@ export interface TopologySettings {
   readonly QUEUE_DELIVERY_LIMIT: number;
 }
 
-export function topologyFromSettings(settings: TopologySettings): TopologyOptions {
+export function topologyFromSettings(settings: TopologySettings, retrySteps = 0): TopologyOptions {
   return {
     names: topologyNames(settings.QUEUE_NAME),
     maxLength: settings.QUEUE_MAX_LENGTH,
     deliveryLimit: settings.QUEUE_DELIVERY_LIMIT,
+    retrySteps,
   };
 }

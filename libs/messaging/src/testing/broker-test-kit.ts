@@ -8,6 +8,9 @@ export const TEST_BROKER_URL = process.env['TEST_RABBITMQ_URL'] ?? 'amqp://guest
 /** An address where no broker listens, to test behaviour while the broker is down. */
 export const UNREACHABLE_BROKER_URL = 'amqp://guest:guest@127.0.0.1:1';
 
+/** Retry steps a test topology may have declared; cleanup removes this many. */
+const MAX_TEST_RETRY_STEPS = 8;
+
 /** A topology prefix no other test run shares, so parallel and repeated runs never collide. */
 export function uniqueTopology(label: string): TopologyNames {
   return topologyNames(`test.${label}.${randomUUID().slice(0, 8)}`);
@@ -64,6 +67,10 @@ export class BrokerProbe {
     await this.onChannel(async (channel) => {
       for (const type of ORDER_TYPES) await channel.deleteQueue(names.queueFor(type));
       await channel.deleteQueue(names.deadLetterQueue);
+      for (let step = 1; step <= MAX_TEST_RETRY_STEPS; step += 1) {
+        await channel.deleteQueue(names.retryQueueFor(step));
+        await channel.deleteExchange(names.retryExchangeFor(step));
+      }
       await channel.deleteExchange(names.ordersExchange);
       await channel.deleteExchange(names.deadLetterExchange);
     });

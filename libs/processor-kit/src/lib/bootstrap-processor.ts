@@ -9,7 +9,8 @@ import { BrokerConnection, BrokerConnectionCloser, topologyFromSettings } from '
 import { createLogger, NestPinoLogger, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
-import { prefetchOf, processorConfigSchema } from './processor-config';
+import { prefetchOf, processorConfigSchema, retryScheduleOf } from './processor-config';
+import { retryStepsOf } from './retry-policy';
 
 export interface ProcessorDefinition {
   /** The app's name: in logs, in the backend ledger, in RabbitMQ's connection list. */
@@ -20,9 +21,6 @@ export interface ProcessorDefinition {
   readonly defaultPort: number;
 }
 
-/** Pause before a retryable failure goes back to the queue. */
-const RETRY_PAUSE_MS = 1000;
-
 /**
  * Starts a processor app: validated config, JSON logs, the broker connection, the order transport,
  * and an HTTP server for health. A processor's own code is its handler; everything else is here.
@@ -32,13 +30,15 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     const config = loadConfig(processorConfigSchema(definition.defaultPort));
     const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
     const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
+    const retrySchedule = retryScheduleOf(config);
+    const topology = topologyFromSettings(config, retryStepsOf(retrySchedule));
     const server = new OrderQueueServer(connection, {
       orderType: definition.orderType,
       processor: definition.service,
-      topology: topologyFromSettings(config),
+      topology,
       prefetch: prefetchOf(config),
       timeoutMs: config.PROCESSING_TIMEOUT_SEC * 1000,
-      retryPauseMs: RETRY_PAUSE_MS,
+      retrySchedule,
       shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
       logger,
     });
@@ -67,7 +67,14 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     await app.startAllMicroservices();
     await app.listen(config.PORT, config.HOST);
     logger.info(
-      { orderType: definition.orderType, queue: topologyFromSettings(config).names.queueFor(definition.orderType), prefetch: prefetchOf(config), port: config.PORT },
+      {
+        orderType: definition.orderType,
+        queue: topology.names.queueFor(definition.orderType),
+        prefetch: prefetchOf(config),
+        retryBackoffMs: retrySchedule.backoffMs,
+        maxRetries: retrySchedule.maxRetries,
+        port: config.PORT,
+      },
       'processor started',
     );
   });

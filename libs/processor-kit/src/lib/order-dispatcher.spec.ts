@@ -33,7 +33,14 @@ function delivery(content: Buffer, attempt = 1): ConsumedMessage {
 }
 
 function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000) {
-  return new OrderDispatcher({ orderType: 'MNP', processor: 'mnp-processor', timeoutMs, retryPauseMs: 1, invoke, logger });
+  return new OrderDispatcher({
+    orderType: 'MNP',
+    processor: 'mnp-processor',
+    timeoutMs,
+    retrySchedule: { maxRetries: 2, backoffMs: [100, 400], jitterPercent: 0 },
+    invoke,
+    logger,
+  });
 }
 
 const applied: InvokeHandler = async () => ({ outcome: 'applied' });
@@ -81,13 +88,31 @@ describe('OrderDispatcher', () => {
     expect(disposition).toEqual({ kind: 'dead-letter', reason: 'backend-refused', error: 'backend answered 400: msisdn 010-****-5678 unknown' });
   });
 
-  it('hands back a retryable failure and an unexpected error', async () => {
-    for (const error of [new RetryableOrderError('backend answered 503'), new Error('boom')]) {
-      const disposition = await dispatcherWith(async () => {
+  it('schedules a retry for a retryable failure or an unexpected error, with the step of the attempt', async () => {
+    const failing = (error: Error) =>
+      dispatcherWith(async () => {
         throw error;
-      }).dispatch(delivery(encodeEnvelope(order)));
-      expect(disposition).toEqual({ kind: 'requeue' });
-    }
+      });
+    expect(await failing(new RetryableOrderError('backend answered 503')).dispatch(delivery(encodeEnvelope(order), 1))).toEqual({
+      kind: 'retry',
+      step: 1,
+      delayMs: 100,
+      error: 'backend answered 503',
+    });
+    expect(await failing(new Error('boom')).dispatch(delivery(encodeEnvelope(order), 2))).toEqual({
+      kind: 'retry',
+      step: 2,
+      delayMs: 400,
+      error: 'boom',
+    });
+    expect(logLines[0]).toMatchObject({ msg: 'order failed; retry scheduled', retryStep: 1, retryInMs: 100 });
+  });
+
+  it('dead-letters once MAX_RETRIES retries are used: MAX_RETRIES + 1 attempts in all', async () => {
+    const disposition = await dispatcherWith(async () => {
+      throw new RetryableOrderError('backend answered 500');
+    }).dispatch(delivery(encodeEnvelope(order), 3));
+    expect(disposition).toEqual({ kind: 'dead-letter', reason: 'retries-exhausted', error: 'backend answered 500' });
   });
 
   it('counts an attempt that outlives the processing timeout as retryable and aborts its I/O', async () => {
@@ -97,7 +122,7 @@ describe('OrderDispatcher', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       return { outcome: 'applied' };
     }, 50).dispatch(delivery(encodeEnvelope(order)));
-    expect(disposition).toEqual({ kind: 'requeue' });
+    expect(disposition).toMatchObject({ kind: 'retry', step: 1 });
     expect(signal?.aborted).toBe(true);
     expect(logLines[0]).toMatchObject({ err: 'processing exceeded 50 ms' });
   });

@@ -1,9 +1,9 @@
 import { decodeEnvelope, OrderEnvelope, OrderType } from '@bss/contracts';
 import { ConsumedMessage, Disposition } from '@bss/messaging';
 import { Logger, maskMsisdnsInText } from '@bss/observability';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
+import { decideRetry, RetrySchedule } from './retry-policy';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
 
@@ -11,8 +11,7 @@ export interface OrderDispatcherOptions {
   readonly orderType: OrderType;
   readonly processor: string;
   readonly timeoutMs: number;
-  /** Pause before a retryable failure is handed back to the queue, so a failing backend is not hammered. */
-  readonly retryPauseMs: number;
+  readonly retrySchedule: RetrySchedule;
   readonly invoke: InvokeHandler;
   readonly logger: Logger;
 }
@@ -46,18 +45,21 @@ export class OrderDispatcher {
     }
   }
 
-  private async onFailure(
+  private onFailure(
     message: ConsumedMessage,
     started: number,
     error: unknown,
     facts: Record<string, unknown>,
-  ): Promise<Disposition> {
+  ): Disposition {
     const text = maskMsisdnsInText(error instanceof Error ? error.message : String(error));
     if (error instanceof TerminalOrderError) {
       return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts);
     }
-    await sleep(this.options.retryPauseMs);
-    return this.finish(message, started, { kind: 'requeue' }, { ...facts, err: text });
+    const decision = decideRetry(this.options.retrySchedule, message.attempt);
+    const disposition: Disposition = decision.retry
+      ? { kind: 'retry', step: decision.step, delayMs: decision.delayMs, error: text }
+      : { kind: 'dead-letter', reason: 'retries-exhausted', error: text };
+    return this.finish(message, started, disposition, facts);
   }
 
   private async invokeWithTimeout(envelope: OrderEnvelope, message: ConsumedMessage): Promise<OrderOutcome> {
@@ -95,10 +97,27 @@ export class OrderDispatcher {
       redelivered: message.redelivered,
       disposition: disposition.kind,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      ...(disposition.kind === 'dead-letter' ? { reason: disposition.reason, err: disposition.error } : {}),
+      ...dispositionFacts(disposition),
     };
     if (disposition.kind === 'ack') this.options.logger.info(line, 'order processed');
-    else this.options.logger.warn(line, disposition.kind === 'requeue' ? 'order failed; will retry' : 'order dead-lettered');
+    else this.options.logger.warn(line, DISPOSITION_MESSAGES[disposition.kind]);
     return disposition;
+  }
+}
+
+const DISPOSITION_MESSAGES: Record<Exclude<Disposition['kind'], 'ack'>, string> = {
+  retry: 'order failed; retry scheduled',
+  requeue: 'order handed back',
+  'dead-letter': 'order dead-lettered',
+};
+
+function dispositionFacts(disposition: Disposition): Record<string, unknown> {
+  switch (disposition.kind) {
+    case 'retry':
+      return { retryStep: disposition.step, retryInMs: disposition.delayMs, err: disposition.error };
+    case 'dead-letter':
+      return { reason: disposition.reason, err: disposition.error };
+    default:
+      return {};
   }
 }

@@ -6,6 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { handlerPatternFor } from './handles-orders.decorator';
 import { OrderContext, OrderOutcome } from './order-context';
 import { OrderDispatcher } from './order-dispatcher';
+import { RetrySchedule } from './retry-policy';
 
 export interface OrderQueueServerOptions {
   readonly orderType: OrderType;
@@ -13,7 +14,7 @@ export interface OrderQueueServerOptions {
   readonly topology: TopologyOptions;
   readonly prefetch: number;
   readonly timeoutMs: number;
-  readonly retryPauseMs: number;
+  readonly retrySchedule: RetrySchedule;
   readonly shutdownGraceMs: number;
   readonly logger: Logger;
 }
@@ -42,7 +43,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       orderType: this.options.orderType,
       processor: this.options.processor,
       timeoutMs: this.options.timeoutMs,
-      retryPauseMs: this.options.retryPauseMs,
+      retrySchedule: this.options.retrySchedule,
       logger: this.options.logger,
       invoke: async (order: OrderEnvelope, context: OrderContext) =>
         lastValueFrom(this.transformToObservable(await handler(order, context))) as Promise<OrderOutcome>,
@@ -51,6 +52,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       queue: this.options.topology.names.queueFor(this.options.orderType),
       prefetch: this.options.prefetch,
       topology: this.options.topology,
+      retryRoutingKey: this.options.topology.names.routingKeyFor(this.options.orderType),
       logger: this.options.logger,
       handle: (message) => dispatcher.dispatch(message),
     });

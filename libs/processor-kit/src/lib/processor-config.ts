@@ -1,4 +1,5 @@
 import { brokerSchema, commonSchema, ConfigOf, httpSchema, processorSchema } from '@bss/config';
+import { RetrySchedule } from './retry-policy';
 
 export function processorConfigSchema(defaultPort: number) {
   return { ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema };
@@ -9,4 +10,8 @@ export type ProcessorConfig = ConfigOf<ReturnType<typeof processorConfigSchema>>
 /** Prefetch is the concurrency, never above BATCH_SIZE (the seed's cap on messages taken at once). */
 export function prefetchOf(config: ProcessorConfig): number {
   return Math.min(config.CONCURRENCY, config.BATCH_SIZE);
+}
+
+export function retryScheduleOf(config: ProcessorConfig): RetrySchedule {
+  return { maxRetries: config.MAX_RETRIES, backoffMs: config.RETRY_BACKOFF_MS, jitterPercent: config.RETRY_JITTER_PERCENT };
 }
