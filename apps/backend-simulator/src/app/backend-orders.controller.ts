@@ -4,30 +4,43 @@ import {
   Controller,
   Headers,
   HttpCode,
+  HttpException,
   Inject,
   NotFoundException,
   Param,
   Post,
   Res,
   ServiceUnavailableException,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import { describeFieldErrors, isPlainObject, ORDER_ORIGINS, OrderOrigin, orderTypeOfBackendResource, validatePayload } from '@bss/contracts';
 import type { Logger } from '@bss/observability';
 import type { FastifyReply } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { businessRejection } from './business-rules';
 import { CapacityGate } from './capacity-gate';
+import { FaultInjector } from './fault-injector';
 import { OrderLedger } from './order-ledger';
 import { SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
 
+interface BackendRequest {
+  readonly orderId: string;
+  readonly origin: OrderOrigin;
+  readonly payload: unknown;
+}
+
 /**
- * The downstream BSS API processors call: one resource per order type. Every call must carry the
- * order id as Idempotency-Key; applying the same key again answers 200 `duplicate` and changes nothing.
+ * The downstream BSS API processors call: one resource per order type. Every call must carry an
+ * Idempotency-Key; repeating a key answers with the first outcome and changes nothing.
+ * Answers: 201 applied, 200 duplicate, 422 business rejection, 400 malformed, 503 at capacity,
+ * or whatever status an injected fault dictates.
  */
 @Controller('api/v1')
 export class BackendOrdersController {
   constructor(
     private readonly ledger: OrderLedger,
     private readonly gate: CapacityGate,
+    private readonly faults: FaultInjector,
     @Inject(SIMULATOR_CONFIG) private readonly config: SimulatorConfig,
     @Inject(SIMULATOR_LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,35 +57,48 @@ export class BackendOrdersController {
   ) {
     const type = orderTypeOfBackendResource(resource);
     if (!type) throw new NotFoundException(`no such resource: ${resource}`);
-    const orderId = this.checkRequest(idempotencyKey, body);
-    const origin = (body as { origin: OrderOrigin }).origin;
-    const payload = validatePayload(type, origin, (body as { payload: unknown }).payload);
+    if (!idempotencyKey) throw new BadRequestException('Idempotency-Key header is required');
+    const request = parseRequest(body);
+    const payload = validatePayload(type, request.origin, request.payload);
     if (!payload.ok) throw new BadRequestException(describeFieldErrors(payload.errors));
 
+    const faultStatus = this.faults.failureFor(type);
+    if (faultStatus !== undefined) {
+      this.logger.warn({ orderId: request.orderId, type, correlationId, status: faultStatus }, 'injected failure');
+      throw new HttpException({ statusCode: faultStatus, message: 'injected failure' }, faultStatus);
+    }
     if (!this.gate.tryEnter()) {
-      reply.header('Retry-After', '1');
+      void reply.header('Retry-After', '1');
       throw new ServiceUnavailableException('backend at capacity');
     }
     try {
       if (this.config.SIM_SERVICE_TIME_MS > 0) await sleep(this.config.SIM_SERVICE_TIME_MS);
-      const outcome = this.ledger.apply({ orderId, type, correlationId, appliedBy: processor });
-      this.logger.info({ orderId, type, correlationId, processor, status: outcome.status }, 'order applied');
-      if (outcome.status === 'duplicate') reply.status(200);
-      return { status: outcome.status, orderId, appliedAt: outcome.entry.appliedAt };
+      const rejection = businessRejection(type, request.payload);
+      const { status, entry } = this.ledger.record({
+        idempotencyKey,
+        orderId: request.orderId,
+        type,
+        outcome: rejection ? 'rejected' : 'applied',
+        ...(rejection ? { detail: rejection } : {}),
+        correlationId,
+        appliedBy: processor,
+      });
+      this.logger.info({ orderId: request.orderId, type, correlationId, processor, outcome: entry.outcome, status }, 'order handled');
+      if (entry.outcome === 'rejected') throw new UnprocessableEntityException(entry.detail);
+      if (status === 'duplicate') void reply.status(200);
+      return { status: status === 'duplicate' ? 'duplicate' : 'applied', orderId: request.orderId, appliedAt: entry.appliedAt };
     } finally {
       this.gate.leave();
     }
   }
+}
 
-  private checkRequest(idempotencyKey: string | undefined, body: unknown): string {
-    if (!idempotencyKey) throw new BadRequestException('Idempotency-Key header is required');
-    if (!isPlainObject(body) || typeof body['orderId'] !== 'string') {
-      throw new BadRequestException('body must be { orderId, origin, payload }');
-    }
-    if (body['orderId'] !== idempotencyKey) throw new BadRequestException('Idempotency-Key must equal orderId');
-    if (!(ORDER_ORIGINS as readonly unknown[]).includes(body['origin'])) {
-      throw new BadRequestException(`origin must be one of ${ORDER_ORIGINS.join(', ')}`);
-    }
-    return idempotencyKey;
+function parseRequest(body: unknown): BackendRequest {
+  if (!isPlainObject(body) || typeof body['orderId'] !== 'string' || body['orderId'].length === 0) {
+    throw new BadRequestException('body must be { orderId, origin, payload }');
   }
+  if (!(ORDER_ORIGINS as readonly unknown[]).includes(body['origin'])) {
+    throw new BadRequestException(`origin must be one of ${ORDER_ORIGINS.join(', ')}`);
+  }
+  return { orderId: body['orderId'], origin: body['origin'] as OrderOrigin, payload: body['payload'] };
 }

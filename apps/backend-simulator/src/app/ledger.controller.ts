@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { parseOrderType } from '@bss/contracts';
 import { CapacityGate } from './capacity-gate';
+import { FaultInjector } from './fault-injector';
 import { OrderLedger } from './order-ledger';
 
 /** Read side of the ledger, for tests, the load generator's report and operators. */
@@ -9,6 +10,7 @@ export class LedgerController {
   constructor(
     private readonly ledger: OrderLedger,
     private readonly gate: CapacityGate,
+    private readonly faults: FaultInjector,
   ) {}
 
   @Get()
@@ -21,14 +23,15 @@ export class LedgerController {
 
   @Get('stats')
   stats() {
-    return { ...this.ledger.stats(), capacity: this.gate.stats() };
+    return { ...this.ledger.stats(), capacity: this.gate.stats(), faults: this.faults.stats() };
   }
 
+  /** Every entry of one order id: exactly one for an order handled once. */
   @Get(':orderId')
   find(@Param('orderId') orderId: string) {
-    const entry = this.ledger.find(orderId);
-    if (!entry) throw new NotFoundException(`order ${orderId} has not been applied`);
-    return entry;
+    const entries = this.ledger.findByOrder(orderId);
+    if (entries.length === 0) throw new NotFoundException(`order ${orderId} has not been handled`);
+    return { orderId, entries };
   }
 }
 

@@ -30,13 +30,30 @@ describe('backend simulator HTTP API', () => {
     expect(first.json()).toMatchObject({ status: 'applied', orderId: 'order-a' });
     expect(second.statusCode).toBe(200);
     expect(second.json()).toMatchObject({ status: 'duplicate' });
-    const entry = (await app.inject({ method: 'GET', url: '/api/v1/ledger/order-a' })).json();
-    expect(entry).toMatchObject({ type: 'MNP', appliedBy: 'mnp-processor', duplicateAttempts: 1 });
+    const { entries } = (await app.inject({ method: 'GET', url: '/api/v1/ledger/order-a' })).json();
+    expect(entries).toEqual([expect.objectContaining({ type: 'MNP', outcome: 'applied', appliedBy: 'mnp-processor', duplicateAttempts: 1 })]);
   });
 
-  it('refuses calls without a matching Idempotency-Key, invalid payloads and unknown resources', async () => {
+  it('answers 422 for a business rejection, the same on every repeat', async () => {
+    const refused = { ...EXAMPLE_PAYLOADS.MNP, customerId: 'C99900001' };
+    const first = await apply('number-ports', 'order-r', undefined, refused);
+    const again = await apply('number-ports', 'order-r', undefined, refused);
+    expect([first.statusCode, again.statusCode]).toEqual([422, 422]);
+    expect(first.json()).toMatchObject({ message: 'number is not portable' });
+  });
+
+  it('fails on demand while a fault is injected, for the chosen types only', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/faults', payload: { status: 500, types: ['mnp'], durationMs: 60_000 } });
+    expect(put.statusCode).toBe(200);
+    expect((await apply('number-ports', 'order-f')).statusCode).toBe(500);
+    expect((await apply('subscriptions', 'order-s', undefined, EXAMPLE_PAYLOADS.SUBSCRIPTION)).statusCode).toBe(201);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/faults' })).statusCode).toBe(204);
+    expect((await apply('number-ports', 'order-f')).statusCode).toBe(201);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/faults', payload: { status: 200 } })).statusCode).toBe(400);
+  });
+
+  it('refuses calls without an Idempotency-Key, invalid payloads and unknown resources', async () => {
     expect((await apply('number-ports', 'order-b', {})).statusCode).toBe(400);
-    expect((await apply('number-ports', 'order-b', { 'idempotency-key': 'other' })).statusCode).toBe(400);
     expect((await apply('number-ports', 'order-b', undefined, { msisdn: 'x' })).statusCode).toBe(400);
     expect((await apply('pizzas', 'order-b')).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/v1/ledger/order-b' })).statusCode).toBe(404);

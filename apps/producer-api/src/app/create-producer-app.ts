@@ -5,6 +5,7 @@ import { BrokerConnection, ConfirmedPublisher, topologyFromSettings } from '@bss
 import { Logger, NestPinoLogger } from '@bss/observability';
 import { installCorrelationIds } from './http/correlation';
 import { requireJsonBodies } from './http/request-errors';
+import { installStrictJsonParser } from './http/strict-json-parser';
 import { ProducerConfig } from './producer-config';
 import { ProducerModule } from './producer.module';
 
@@ -17,11 +18,13 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true });
   installCorrelationIds(adapter.getInstance());
   requireJsonBodies(adapter.getInstance());
+  installStrictJsonParser(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(
     ProducerModule.register({ config, logger, connection, publisher, names: topology.names }),
     adapter,
-    { logger: new NestPinoLogger(logger) },
+    // Nest's own body parsers would replace the strict JSON parser and add a form parser.
+    { logger: new NestPinoLogger(logger), bodyParser: false },
   );
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

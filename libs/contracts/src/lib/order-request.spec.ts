@@ -44,3 +44,12 @@ describe('parseSeedMessage', () => {
     expect(!parsed.ok && parsed.errors.map((error) => error.field).sort()).toEqual(['내용', '속성들', '타입']);
   });
 });
+
+describe('seed attributes', () => {
+  it('accept modest nesting and refuse deep or huge attribute objects', () => {
+    expect(parseSeedMessage({ 타입: 'MNP', 내용: 'x', 속성들: { a: { b: { c: 1 } } } }).ok).toBe(true);
+    expect(parseSeedMessage({ 타입: 'MNP', 내용: 'x', 속성들: { a: { b: { c: { d: { e: 1 } } } } } }).ok).toBe(false);
+    const huge = Object.fromEntries(Array.from({ length: 201 }, (_, index) => [`k${index}`, index]));
+    expect(parseSeedMessage({ 타입: 'MNP', 내용: 'x', 속성들: huge }).ok).toBe(false);
+  });
+});

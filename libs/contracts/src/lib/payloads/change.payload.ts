@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -59,6 +60,7 @@ export class ChangePayload {
   changeKind!: OwnershipChangeKind;
 
   @IsDefined({ message: 'newHolder is required' })
+  @IsObject({ message: 'newHolder must be an object' })
   @ValidateNested()
   @Type(() => NewHolder)
   @FitsChangeKind()

@@ -70,6 +70,9 @@ describe('order payloads', () => {
   it('requires a new holder whose details fit the kind of ownership change', () => {
     const base = EXAMPLE_PAYLOADS.CHANGE;
     expect(fieldsWithErrors('CHANGE', { ...base, newHolder: undefined })).toEqual(['payload.newHolder']);
+    for (const notAnObject of [[], [[]], [base['newHolder']], 'C00022222', 7]) {
+      expect(fieldsWithErrors('CHANGE', { ...base, newHolder: notAnObject })).toContain('payload.newHolder');
+    }
     expect(
       fieldsWithErrors('CHANGE', { ...base, newHolder: { customerId: 'C00022222', name: '김민수' } }),
     ).toEqual(['payload.newHolder']);
