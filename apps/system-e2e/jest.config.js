@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'system-e2e', rootDir: __dirname, testTimeout: 180_000 };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'system-e2e',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
+  testTimeout: 180_000,
+};

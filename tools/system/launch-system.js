@@ -36,18 +36,35 @@ async function launchSystem(options) {
     { ...apps.producer, port: ports.producer, env: {} },
   ];
   const running = [];
+  const appNamed = (name) => {
+    const app = running.find((candidate) => candidate.name === name);
+    if (!app) throw new Error(`no app named ${name}`);
+    return app;
+  };
+  const environmentOf = (app) => ({ ...env, ...app.env, PORT: String(app.port) });
   const system = {
     apps: running,
-    url: (name) => {
-      const app = running.find((candidate) => candidate.name === name);
-      if (!app) throw new Error(`no app named ${name}`);
-      return `http://127.0.0.1:${app.port}`;
-    },
+    url: (name) => `http://127.0.0.1:${appNamed(name).port}`,
     stop: () => stopAll(running),
+    /** Sends a signal to one app and resolves with how it ended. */
+    kill: async (name, signal = 'SIGKILL') => {
+      const app = appNamed(name);
+      if (app.exitCode === undefined) app.child.kill(signal);
+      return app.exited;
+    },
+    /** Starts an app that has exited again, same port and environment, and waits until it is ready. */
+    restart: async (name) => {
+      const previous = appNamed(name);
+      if (previous.exitCode === undefined) throw new Error(`${name} is still running`);
+      const app = startApp(previous, environmentOf(previous), onLine);
+      running[running.indexOf(previous)] = app;
+      await waitUntilReady(app, readyTimeoutMs);
+      return app;
+    },
   };
   try {
     for (const app of plan) {
-      running.push(startApp(app, { ...env, ...app.env, PORT: String(app.port) }, onLine));
+      running.push(startApp(app, environmentOf(app), onLine));
     }
     await Promise.all(running.map((app) => waitUntilReady(app, readyTimeoutMs)));
   } catch (error) {
@@ -62,7 +79,8 @@ function startApp(app, env, onLine) {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const handle = { ...app, pid: child.pid, child, exitCode: undefined, exited: undefined };
+  const { child: _previousChild, exited: _previousExit, exitCode: _previousCode, ...definition } = app;
+  const handle = { ...definition, pid: child.pid, child, exitCode: undefined, exited: undefined };
   handle.exited = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
       handle.exitCode = code ?? signal;

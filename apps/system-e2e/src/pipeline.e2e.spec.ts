@@ -5,6 +5,7 @@ import { getJson, postJson, RunningSystem, startSystem } from './support/system'
 interface LedgerEntry {
   orderId: string;
   type: OrderType;
+  outcome: 'applied' | 'rejected';
   appliedBy?: string;
   duplicateAttempts: number;
 }
@@ -92,10 +93,11 @@ describe('the order pipeline, end to end on the built bundles', () => {
     expect(entries).toHaveLength(accepted.size);
     for (const entry of entries) {
       expect(accepted.get(entry.orderId)).toBe(entry.type);
+      expect(entry.outcome).toBe('applied');
       expect(entry.appliedBy).toBe(`${entry.type.toLowerCase()}-processor`);
       expect(entry.duplicateAttempts).toBe(0);
     }
-    expect(await getJson(`${backend}/api/v1/ledger/stats`)).toMatchObject({ duplicateAttempts: 0 });
+    expect(await getJson(`${backend}/api/v1/ledger/stats`)).toMatchObject({ duplicateAttempts: 0, ordersAppliedMoreThanOnce: 0, rejected: 0 });
     for (const type of types) expect(await probe.messageCount(names.queueFor(type))).toBe(0);
     expect(await probe.messageCount(names.deadLetterQueue)).toBe(0);
   });

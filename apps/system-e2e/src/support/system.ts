@@ -20,6 +20,8 @@ export interface RunningSystem {
   apps: RunningApp[];
   url(name: string): string;
   stop(): Promise<Record<string, number | string>>;
+  kill(name: string, signal?: NodeJS.Signals): Promise<number | string>;
+  restart(name: string): Promise<RunningApp>;
 }
 
 // Plain CommonJS shared with the local start command, so the tests run the system exactly as users do.
@@ -66,7 +68,33 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+export interface PostResult {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+  durationMs: number;
+}
+
+export async function postJson(url: string, body: unknown, method = 'POST'): Promise<PostResult> {
+  const started = performance.now();
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    headers: response.headers,
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Open-loop load: request `index` leaves at `index / ratePerSecond` whatever earlier ones are doing. */
+export async function sendPaced<T>(count: number, ratePerSecond: number, send: (index: number) => Promise<T>): Promise<T[]> {
+  const started = performance.now();
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const wait = started + (index * 1000) / ratePerSecond - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return send(index);
+    }),
+  );
 }

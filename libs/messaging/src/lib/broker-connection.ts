@@ -19,9 +19,10 @@ export interface ChannelOptions {
 
 /**
  * One AMQP connection that reconnects by itself and re-runs every channel's setup (topology,
- * prefetch, consumers) after each reconnect. A channel the broker closes while the connection
- * stays up (e.g. after a channel-level error) would otherwise never come back, so such a close
- * forces a reconnect of the whole connection.
+ * prefetch, consumers) after each reconnect. A channel the broker closes with a channel-level error
+ * while the connection stays up (a deleted exchange, a changed queue argument) would otherwise never
+ * come back, so such a close forces a reconnect of the whole connection. A close that comes with the
+ * connection's own loss carries no channel error and is left to the normal reconnect.
  */
 export class BrokerConnection {
   private readonly manager: AmqpConnectionManager;
@@ -59,8 +60,14 @@ export class BrokerConnection {
 
   createChannel(options: ChannelOptions): ChannelWrapper {
     const setup: SetupFunc = async (channel: ConfirmChannel) => {
-      channel.on('close', () => this.onChannelClosed(options.name));
-      channel.on('error', (err: Error) => this.logger.warn({ channel: options.name, err: err.message }, 'channel error'));
+      let failed = false;
+      channel.on('error', (err: Error) => {
+        failed = true;
+        this.logger.warn({ channel: options.name, err: err.message }, 'channel error');
+      });
+      channel.on('close', () => {
+        if (failed) this.onChannelFailed(options.name);
+      });
       await options.setup(channel);
     };
     const wrapper = this.manager.createChannel({ name: options.name, confirm: options.confirm, setup });
@@ -97,9 +104,9 @@ export class BrokerConnection {
     await this.manager.close();
   }
 
-  private onChannelClosed(name: string): void {
+  private onChannelFailed(name: string): void {
     if (this.closing || this.deliberatelyClosed.has(name) || !this.manager.isConnected()) return;
-    this.logger.warn({ channel: name }, 'channel closed by the broker; reconnecting to restore it');
+    this.logger.warn({ channel: name }, 'channel closed by a broker error; reconnecting to restore it');
     this.manager.reconnect();
   }
 }

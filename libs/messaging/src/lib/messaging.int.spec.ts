@@ -138,6 +138,16 @@ describe('messaging against the real broker', () => {
     expect(publisher.isReady()).toBe(false);
   });
 
+  it('recovers by itself when a channel error closes its channel (the exchange was deleted)', async () => {
+    const publisher = await readyPublisher();
+    await probe.onChannel((channel) => channel.deleteExchange(names.ordersExchange));
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    const ready = await eventually(async () => publisher.isReady(), Boolean, { timeoutMs: 10_000 });
+    expect(ready).toBe(true);
+    await publisher.publishOrder(envelopeOf('MNP'));
+    expect(await probe.messageCount(names.queueFor('MNP'))).toBe(1);
+  });
+
   it('reports queue depth and consumers, and a missing queue as missing', async () => {
     const publisher = await readyPublisher();
     await publisher.publishOrder(envelopeOf('CHANGE'));

@@ -16,12 +16,30 @@ export function uniqueTopology(label: string): TopologyNames {
   return topologyNames(`test.${label}.${randomUUID().slice(0, 8)}`);
 }
 
-/** A plain amqplib connection for looking at the broker from outside the code under test. */
+/**
+ * A plain amqplib connection for looking at the broker from outside the code under test. It
+ * reconnects on next use after the broker closed it (tests that restart the broker need that).
+ */
 export class BrokerProbe {
-  private constructor(private readonly connection: ChannelModel) {}
+  private connection?: ChannelModel;
+
+  private constructor(private readonly url: string) {}
 
   static async connect(url = TEST_BROKER_URL): Promise<BrokerProbe> {
-    return new BrokerProbe(await amqplib.connect(url));
+    const probe = new BrokerProbe(url);
+    await probe.connected();
+    return probe;
+  }
+
+  private async connected(): Promise<ChannelModel> {
+    if (this.connection) return this.connection;
+    const connection = await amqplib.connect(this.url);
+    connection.on('error', () => undefined);
+    connection.once('close', () => {
+      if (this.connection === connection) this.connection = undefined;
+    });
+    this.connection = connection;
+    return connection;
   }
 
   async messageCount(queue: string): Promise<number> {
@@ -41,10 +59,10 @@ export class BrokerProbe {
     });
   }
 
-  async publishRaw(queue: string, content: Buffer, headers: Record<string, unknown> = {}): Promise<void> {
-    const channel = await this.connection.createConfirmChannel();
+  async publishRaw(queue: string, content: Buffer, headers: Record<string, unknown> = {}, messageId?: string): Promise<void> {
+    const channel = await (await this.connected()).createConfirmChannel();
     try {
-      channel.sendToQueue(queue, content, { persistent: true, headers });
+      channel.sendToQueue(queue, content, { persistent: true, headers, messageId });
       await channel.waitForConfirms();
     } finally {
       await channel.close();
@@ -53,7 +71,7 @@ export class BrokerProbe {
 
   /** Runs work on a fresh channel; resolves to the error instead if the broker closes the channel. */
   async onChannel<T>(work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
-    const channel = await this.connection.createChannel();
+    const channel = await (await this.connected()).createChannel();
     channel.on('error', () => undefined);
     try {
       return await work(channel);
@@ -77,7 +95,9 @@ export class BrokerProbe {
   }
 
   async close(): Promise<void> {
-    await this.connection.close();
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close();
   }
 }
 

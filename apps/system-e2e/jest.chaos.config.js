@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'chaos',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/chaos/**/*.chaos.spec.ts'],
+  testTimeout: 600_000,
+};
