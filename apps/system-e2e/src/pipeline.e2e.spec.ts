@@ -102,6 +102,26 @@ describe('the order pipeline, end to end on the built bundles', () => {
     expect(await probe.messageCount(names.deadLetterQueue)).toBe(0);
   });
 
+  it('records a business rejection as the final outcome: once, not retried, not dead-lettered', async () => {
+    const producer = system.url('producer-api');
+    const type = types[0];
+    const refused = await postJson(`${producer}/api/v1/orders`, { type, payload: { ...EXAMPLE_PAYLOADS[type], customerId: 'C99900012345' } });
+    expect(refused.status).toBe(202);
+    const orderId = refused.body['orderId'] as string;
+    const backend = system.url('backend-simulator');
+    const found = await eventually(
+      () => fetch(`${backend}/api/v1/ledger/${orderId}`).then((response) => (response.ok ? (response.json() as Promise<{ entries: unknown[] }>) : undefined)),
+      (body) => body !== undefined,
+    );
+    expect(found?.entries).toEqual([expect.objectContaining({ outcome: 'rejected', duplicateAttempts: 0 })]);
+    const processorLog = await eventually(
+      async () => (logs.get(`${type.toLowerCase()}-processor`) ?? []).map((line) => JSON.parse(line)).find((line) => line.orderId === orderId),
+      (line) => line !== undefined,
+    );
+    expect(processorLog).toMatchObject({ msg: 'order processed', outcome: 'rejected', disposition: 'ack', attempt: 1 });
+    expect(await probe.messageCount(names.deadLetterQueue)).toBe(0);
+  });
+
   it('logs one JSON line per processed order and stops every app cleanly', async () => {
     for (const type of types) {
       const processorLogs = (logs.get(`${type.toLowerCase()}-processor`) ?? []).map((line) => JSON.parse(line));
