@@ -7,3 +7,4 @@ export * from './lib/order-queue.server';
 export * from './lib/processor-config';
 export * from './lib/bootstrap-processor';
 export * from './lib/retry-policy';
+export * from './lib/limiter';

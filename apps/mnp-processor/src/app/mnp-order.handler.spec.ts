@@ -15,7 +15,7 @@ describe('MnpOrderHandler', () => {
       origin: 'api',
       payload: EXAMPLE_PAYLOADS.MNP,
     };
-    const context = new OrderContext(1, false, 'corr-1', new AbortController().signal, 'mnp-processor');
+    const context = new OrderContext(1, false, 'corr-1', new AbortController().signal, Date.now() + 1000, 'mnp-processor');
     await expect(handler.handle(order as never, context)).resolves.toEqual({ outcome: 'applied' });
     expect(submit).toHaveBeenCalledWith(order, context);
   });

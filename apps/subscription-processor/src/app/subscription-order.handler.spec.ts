@@ -15,7 +15,7 @@ describe('SubscriptionOrderHandler', () => {
       origin: 'api',
       payload: EXAMPLE_PAYLOADS.SUBSCRIPTION,
     };
-    const context = new OrderContext(1, false, 'corr-1', new AbortController().signal, 'subscription-processor');
+    const context = new OrderContext(1, false, 'corr-1', new AbortController().signal, Date.now() + 1000, 'subscription-processor');
     await expect(handler.handle(order as never, context)).resolves.toEqual({ outcome: 'applied' });
     expect(submit).toHaveBeenCalledWith(order, context);
   });

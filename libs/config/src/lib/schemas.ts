@@ -97,6 +97,24 @@ export const processorSchema = {
     default: 20,
     description: 'On SIGTERM, how long in-flight orders may finish before the rest is handed back (keep below the pod grace period)',
   }),
+  BACKEND_RATE_LIMIT: integer({
+    min: 0,
+    max: 1_000_000,
+    default: 100,
+    description: 'Backend calls per second for this order type, all replicas together (0 = unlimited)',
+  }),
+  BACKEND_MAX_CONCURRENCY: integer({
+    min: 0,
+    max: 100_000,
+    default: 20,
+    description: 'Backend calls in flight for this order type, all replicas together (0 = unlimited)',
+  }),
+  REDIS_URL: url({
+    protocols: ['redis:', 'rediss:'],
+    secret: true,
+    default: '',
+    description: 'Redis holding the shared backend budget; empty = each replica limits itself in-process',
+  }),
   BACKEND_URL: url({
     protocols: ['http:', 'https:'],
     default: 'http://127.0.0.1:8090',

@@ -9,7 +9,14 @@ import { declareTopology, TopologyOptions } from './topology';
 export type Disposition =
   | { readonly kind: 'ack' }
   | { readonly kind: 'requeue' }
-  | { readonly kind: 'retry'; readonly step: number; readonly delayMs: number; readonly error: string }
+  | {
+      readonly kind: 'retry';
+      readonly step: number;
+      readonly delayMs: number;
+      readonly error: string;
+      /** False for a deferral (the backend budget had no room in time): the attempt is not spent. */
+      readonly countsAsAttempt?: boolean;
+    }
   | { readonly kind: 'dead-letter'; readonly reason: string; readonly error: string };
 
 export interface ConsumedMessage {
@@ -174,13 +181,13 @@ export class OrderConsumer {
   private async publishRetry(
     message: ConsumeMessage,
     consumed: ConsumedMessage,
-    retry: { step: number; delayMs: number; error: string },
+    retry: { step: number; delayMs: number; error: string; countsAsAttempt?: boolean },
   ): Promise<void> {
     const { names } = this.options.topology;
     await this.republish(message, names.retryExchangeFor(retry.step), this.options.retryRoutingKey, {
       headers: {
         ...carriedHeaders(consumed),
-        [ORDER_HEADERS.attempt]: consumed.attempt + 1,
+        [ORDER_HEADERS.attempt]: retry.countsAsAttempt === false ? consumed.attempt : consumed.attempt + 1,
         [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
         [ORDER_HEADERS.lastError]: retry.error.slice(0, 2000),
       },

@@ -2,6 +2,10 @@ import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contract
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { BackendClient } from './backend-client';
+import { AdaptiveRate } from './limiter/adaptive-rate';
+import { BackendBudget } from './limiter/backend-budget';
+
+const unlimited = () => new BackendBudget({ baseRatePerSecond: 0, adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }) });
 import { OrderContext } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 
@@ -46,11 +50,11 @@ describe('BackendClient over real HTTP', () => {
     origin: 'api',
     payload: EXAMPLE_PAYLOADS.SUBSCRIPTION,
   };
-  const context = (signal = new AbortController().signal) => new OrderContext(2, false, 'corr-42', signal, 'subscription-processor');
+  const context = (signal = new AbortController().signal) => new OrderContext(2, false, 'corr-42', signal, Date.now() + 5000, 'subscription-processor');
 
   it('posts the order to its resource with the order id as Idempotency-Key', async () => {
     answer = { status: 201, body: { status: 'applied' } };
-    await expect(new BackendClient(baseUrl).submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    await expect(new BackendClient(baseUrl, unlimited()).submit(order, context())).resolves.toEqual({ outcome: 'applied' });
     expect(recorded[0]).toMatchObject({
       url: '/api/v1/subscriptions',
       headers: { 'idempotency-key': 'order-42', 'x-correlation-id': 'corr-42', 'x-processor': 'subscription-processor', 'x-attempt': '2' },
@@ -59,7 +63,7 @@ describe('BackendClient over real HTTP', () => {
   });
 
   it('maps the answers: duplicate, business rejection, retryable and terminal', async () => {
-    const client = new BackendClient(`${baseUrl}/`);
+    const client = new BackendClient(`${baseUrl}/`, unlimited());
     answer = { status: 200, body: { status: 'duplicate' } };
     await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'duplicate' });
     answer = { status: 422, body: { message: 'credit check failed' } };
@@ -79,10 +83,10 @@ describe('BackendClient over real HTTP', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(new BackendClient(`http://127.0.0.1:${closedPort}`).submit(order, context())).rejects.toThrow(
+    await expect(new BackendClient(`http://127.0.0.1:${closedPort}`, unlimited()).submit(order, context())).rejects.toThrow(
       /backend unreachable: ECONNREFUSED/,
     );
     answer = { status: 201, body: { status: 'applied' }, delayMs: 300 };
-    await expect(new BackendClient(baseUrl).submit(order, context(AbortSignal.timeout(50)))).rejects.toBeInstanceOf(RetryableOrderError);
+    await expect(new BackendClient(baseUrl, unlimited()).submit(order, context(AbortSignal.timeout(50)))).rejects.toBeInstanceOf(RetryableOrderError);
   });
 });

@@ -2,6 +2,7 @@ import { BACKEND_RESOURCES, OrderEnvelope } from '@bss/contracts';
 import { maskMsisdnsInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
+import { BackendBudget } from './limiter/backend-budget';
 
 /** Statuses a healthy backend uses for "try again later". */
 const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -14,9 +15,27 @@ const BUSINESS_REJECTION_STATUS = 422;
  * after a crash or a retry is recognised by the backend and applied only once.
  */
 export class BackendClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly budget: BackendBudget,
+  ) {}
 
+  /** Waits for room in the backend budget, calls the backend, and tells the budget how it went. */
   async submit(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
+    const release = await this.budget.acquire(context.deadlineMs, context.signal);
+    try {
+      const outcome = await this.call(order, context);
+      this.budget.onSuccess();
+      return outcome;
+    } catch (error) {
+      if (error instanceof RetryableOrderError) this.budget.onOverload();
+      throw error;
+    } finally {
+      await release();
+    }
+  }
+
+  private async call(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
     const url = `${this.baseUrl.replace(/\/$/, '')}/api/v1/${BACKEND_RESOURCES[order.type]}`;
     let response: Response;
     try {

@@ -11,6 +11,17 @@ import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
 import { prefetchOf, processorConfigSchema, retryScheduleOf } from './processor-config';
 import { retryStepsOf } from './retry-policy';
+import { createBackendBudget } from './limiter/budget-from-config';
+import { Redis } from 'ioredis';
+
+/** Closes the Redis client once the app has shut down. */
+class RedisCloser {
+  constructor(private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
 
 export interface ProcessorDefinition {
   /** The app's name: in logs, in the backend ledger, in RabbitMQ's connection list. */
@@ -30,6 +41,8 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     const config = loadConfig(processorConfigSchema(definition.defaultPort));
     const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
     const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
     const retrySchedule = retryScheduleOf(config);
     const topology = topologyFromSettings(config, retryStepsOf(retrySchedule));
     const server = new OrderQueueServer(connection, {
@@ -52,7 +65,8 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } })],
       controllers: [definition.handler],
       providers: [
-        { provide: BackendClient, useValue: new BackendClient(config.BACKEND_URL) },
+        { provide: BackendClient, useValue: new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis)) },
+        ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
         { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
       ],
     })
@@ -73,6 +87,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
         prefetch: prefetchOf(config),
         retryBackoffMs: retrySchedule.backoffMs,
         maxRetries: retrySchedule.maxRetries,
+        backendBudget: { ratePerSecond: config.BACKEND_RATE_LIMIT, maxConcurrency: config.BACKEND_MAX_CONCURRENCY, shared: redis !== undefined },
         port: config.PORT,
       },
       'processor started',

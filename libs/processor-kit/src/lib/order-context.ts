@@ -6,6 +6,8 @@ export class OrderContext {
     readonly correlationId: string,
     /** Aborted when the processing timeout expires; pass it to every I/O the handler starts. */
     readonly signal: AbortSignal,
+    /** Epoch ms at which the processing timeout expires. */
+    readonly deadlineMs: number,
     /** Name of the processor, sent to the backend so its ledger shows who applied what. */
     readonly processor: string,
   ) {}

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { OrderContext, OrderOutcome } from './order-context';
 import { InvokeHandler, OrderDispatcher } from './order-dispatcher';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
+import { BackendBusyError } from './limiter/backend-budget';
 
 const logLines: Record<string, unknown>[] = [];
 const logger = createLogger({
@@ -56,7 +57,7 @@ describe('OrderDispatcher', () => {
       return { outcome: 'applied' };
     }).dispatch(delivery(encodeEnvelope(order), 2));
     expect(disposition).toEqual({ kind: 'ack' });
-    expect(seen).toMatchObject({ attempt: 2, correlationId: 'corr-1', processor: 'mnp-processor' });
+    expect(seen).toMatchObject({ attempt: 2, correlationId: 'corr-1', processor: 'mnp-processor', deadlineMs: expect.any(Number) });
     expect(logLines).toEqual([
       expect.objectContaining({ msg: 'order processed', orderId: 'order-1', type: 'MNP', attempt: 2, outcome: 'applied', durationMs: expect.any(Number) }),
     ]);
@@ -106,6 +107,13 @@ describe('OrderDispatcher', () => {
       error: 'boom',
     });
     expect(logLines[0]).toMatchObject({ msg: 'order failed; retry scheduled', retryStep: 1, retryInMs: 100 });
+  });
+
+  it('defers an order the backend budget cannot admit in time, without spending an attempt', async () => {
+    const disposition = await dispatcherWith(async () => {
+      throw new BackendBusyError(750);
+    }).dispatch(delivery(encodeEnvelope(order), 2));
+    expect(disposition).toMatchObject({ kind: 'retry', step: 1, delayMs: 750, countsAsAttempt: false });
   });
 
   it('dead-letters once MAX_RETRIES retries are used: MAX_RETRIES + 1 attempts in all', async () => {

@@ -4,6 +4,7 @@ import { Logger, maskMsisdnsInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { decideRetry, RetrySchedule } from './retry-policy';
+import { BackendBusyError } from './limiter/backend-budget';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
 
@@ -55,6 +56,10 @@ export class OrderDispatcher {
     if (error instanceof TerminalOrderError) {
       return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts);
     }
+    if (error instanceof BackendBusyError) {
+      const deferral: Disposition = { kind: 'retry', step: 1, delayMs: error.waitMs, error: text, countsAsAttempt: false };
+      return this.finish(message, started, deferral, facts);
+    }
     const decision = decideRetry(this.options.retrySchedule, message.attempt);
     const disposition: Disposition = decision.retry
       ? { kind: 'retry', step: decision.step, delayMs: decision.delayMs, error: text }
@@ -75,6 +80,7 @@ export class OrderDispatcher {
       message.redelivered,
       envelope.correlationId,
       controller.signal,
+      Date.now() + this.options.timeoutMs,
       this.options.processor,
     );
     try {
@@ -114,7 +120,12 @@ const DISPOSITION_MESSAGES: Record<Exclude<Disposition['kind'], 'ack'>, string> 
 function dispositionFacts(disposition: Disposition): Record<string, unknown> {
   switch (disposition.kind) {
     case 'retry':
-      return { retryStep: disposition.step, retryInMs: disposition.delayMs, err: disposition.error };
+      return {
+        retryStep: disposition.step,
+        retryInMs: disposition.delayMs,
+        ...(disposition.countsAsAttempt === false ? { deferred: true } : {}),
+        err: disposition.error,
+      };
     case 'dead-letter':
       return { reason: disposition.reason, err: disposition.error };
     default:

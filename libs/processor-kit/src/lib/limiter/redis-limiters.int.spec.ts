@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { RedisConcurrencyLimiter } from './concurrency-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+describe('limiters shared through the real Redis', () => {
+  const clients: Redis[] = [];
+  const connect = () => {
+    const client = new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    clients.push(client);
+    return client;
+  };
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.quit()));
+  });
+
+  it('two replicas drawing from one bucket together stay within one budget', async () => {
+    const key = `test:limiter:${randomUUID()}`;
+    const replicas = [new RedisRateLimiter(connect(), key, 50), new RedisRateLimiter(connect(), key, 50)];
+    const started = Date.now();
+    const grants = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => replicas[index % 2].reserve(10_000).then((grant) => ({ replica: index % 2, at: Date.now() - started + grant.waitMs, grant }))),
+    );
+    expect(grants.every(({ grant }) => grant.granted)).toBe(true);
+    const instants = grants.map(({ at }) => at).sort((a, b) => a - b);
+    const perSecond = new Map<number, number>();
+    for (const at of instants) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(52);
+    expect(instants.at(-1)).toBeGreaterThanOrEqual(3900);
+    expect(grants.filter(({ replica }) => replica === 0)).toHaveLength(100);
+  });
+
+  it('refuses a reservation beyond the allowed wait without taking the slot', async () => {
+    const limiter = new RedisRateLimiter(connect(), `test:limiter:${randomUUID()}`, 10);
+    expect(await limiter.reserve(0)).toEqual({ granted: true, waitMs: 0 });
+    const refused = await limiter.reserve(20);
+    expect(refused.granted).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(20);
+    expect((await limiter.reserve(1000)).granted).toBe(true);
+  });
+
+  it('caps calls in flight across replicas, and an expired lease frees its slot', async () => {
+    const key = `test:inflight:${randomUUID()}`;
+    const [a, b] = [new RedisConcurrencyLimiter(connect(), key, 2, 300), new RedisConcurrencyLimiter(connect(), key, 2, 300)];
+    const first = await a.tryEnter();
+    const second = await b.tryEnter();
+    expect(first && second).toBeTruthy();
+    expect(await a.tryEnter()).toBeUndefined();
+    await second?.();
+    const third = await b.tryEnter();
+    expect(third).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await a.tryEnter()).toBeDefined();
+  });
+});
