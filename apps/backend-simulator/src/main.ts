@@ -3,7 +3,7 @@ import { loadConfig } from '@bss/config';
 import { createLogger, NestPinoLogger, startOrExit } from '@bss/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { simulatorConfigSchema } from './app/simulator-config';
+import { capacitiesOf, simulatorConfigSchema } from './app/simulator-config';
 import { SimulatorModule } from './app/simulator.module';
 
 const SERVICE = 'backend-simulator';
@@ -18,5 +18,5 @@ void startOrExit(SERVICE, async () => {
   );
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
-  logger.info({ port: config.PORT, maxInFlight: config.SIM_MAX_IN_FLIGHT, serviceTimeMs: config.SIM_SERVICE_TIME_MS }, 'backend simulator listening');
+  logger.info({ port: config.PORT, capacities: capacitiesOf(config), serviceTimeMs: config.SIM_SERVICE_TIME_MS }, 'backend simulator listening');
 });

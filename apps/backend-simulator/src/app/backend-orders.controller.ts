@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Headers,
+  GatewayTimeoutException,
   HttpCode,
   HttpException,
   Inject,
@@ -18,8 +19,9 @@ import type { Logger } from '@bss/observability';
 import type { FastifyReply } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { businessRejection } from './business-rules';
-import { CapacityGate } from './capacity-gate';
 import { FaultInjector } from './fault-injector';
+import { LoadRecorder } from './load-recorder';
+import { OverloadModel } from './overload-model';
 import { OrderLedger } from './order-ledger';
 import { SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
 
@@ -32,16 +34,16 @@ interface BackendRequest {
 /**
  * The downstream BSS API processors call: one resource per order type. Every call must carry an
  * Idempotency-Key; repeating a key answers with the first outcome and changes nothing.
- * Answers: 201 applied, 200 duplicate, 422 business rejection, 400 malformed, 503 at capacity,
- * or whatever status an injected fault dictates.
+ * Answers: 201 applied, 200 duplicate, 422 business rejection, 400 malformed; under overload 503
+ * and 504 (see OverloadModel); or whatever status an injected fault dictates.
  */
 @Controller('api/v1')
 export class BackendOrdersController {
   constructor(
     private readonly ledger: OrderLedger,
-    private readonly gate: CapacityGate,
+    private readonly model: OverloadModel,
+    private readonly load: LoadRecorder,
     private readonly faults: FaultInjector,
-    @Inject(SIMULATOR_CONFIG) private readonly config: SimulatorConfig,
     @Inject(SIMULATOR_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -62,17 +64,23 @@ export class BackendOrdersController {
     const payload = validatePayload(type, request.origin, request.payload);
     if (!payload.ok) throw new BadRequestException(describeFieldErrors(payload.errors));
 
-    const faultStatus = this.faults.failureFor(type);
-    if (faultStatus !== undefined) {
-      this.logger.warn({ orderId: request.orderId, type, correlationId, status: faultStatus }, 'injected failure');
-      throw new HttpException({ statusCode: faultStatus, message: 'injected failure' }, faultStatus);
-    }
-    if (!this.gate.tryEnter()) {
-      void reply.header('Retry-After', '1');
-      throw new ServiceUnavailableException('backend at capacity');
-    }
+    const verdict = this.model.arrive(type, Date.now());
+    this.load.arrived(type, Date.now(), this.model.inFlightOf(type));
     try {
-      if (this.config.SIM_SERVICE_TIME_MS > 0) await sleep(this.config.SIM_SERVICE_TIME_MS);
+      const faultStatus = this.faults.failureFor(type);
+      if (faultStatus !== undefined) {
+        this.load.answered(type, Date.now(), 'error');
+        this.logger.warn({ orderId: request.orderId, type, correlationId, status: faultStatus }, 'injected failure');
+        throw new HttpException({ statusCode: faultStatus, message: 'injected failure' }, faultStatus);
+      }
+      if (verdict.action === 'fail') {
+        if (verdict.afterMs > 0) await sleep(verdict.afterMs);
+        this.load.answered(type, Date.now(), 'error');
+        if (verdict.status === 504) throw new GatewayTimeoutException('backend timed out under load');
+        void reply.header('Retry-After', '1');
+        throw new ServiceUnavailableException('backend overloaded');
+      }
+      await sleep(verdict.latencyMs);
       const rejection = businessRejection(type, request.payload);
       const { status, entry } = this.ledger.record({
         idempotencyKey,
@@ -83,12 +91,13 @@ export class BackendOrdersController {
         correlationId,
         appliedBy: processor,
       });
+      this.load.answered(type, Date.now(), 'completed');
       this.logger.info({ orderId: request.orderId, type, correlationId, processor, outcome: entry.outcome, status }, 'order handled');
       if (entry.outcome === 'rejected') throw new UnprocessableEntityException(entry.detail);
       if (status === 'duplicate') void reply.status(200);
       return { status: status === 'duplicate' ? 'duplicate' : 'applied', orderId: request.orderId, appliedAt: entry.appliedAt };
     } finally {
-      this.gate.leave();
+      this.model.leave(type);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { parseOrderType } from '@bss/contracts';
-import { CapacityGate } from './capacity-gate';
+import { ORDER_TYPES, parseOrderType } from '@bss/contracts';
+import { OverloadModel } from './overload-model';
 import { FaultInjector } from './fault-injector';
 import { OrderLedger } from './order-ledger';
 
@@ -9,7 +9,7 @@ import { OrderLedger } from './order-ledger';
 export class LedgerController {
   constructor(
     private readonly ledger: OrderLedger,
-    private readonly gate: CapacityGate,
+    private readonly model: OverloadModel,
     private readonly faults: FaultInjector,
   ) {}
 
@@ -23,10 +23,10 @@ export class LedgerController {
 
   @Get('stats')
   stats() {
-    return { ...this.ledger.stats(), capacity: this.gate.stats(), faults: this.faults.stats() };
+    const capacity = Object.fromEntries(ORDER_TYPES.map((type) => [type, { ...this.model.capacityOf(type), inFlight: this.model.inFlightOf(type) }]));
+    return { ...this.ledger.stats(), capacity, faults: this.faults.stats() };
   }
 
-  /** Every entry of one order id: exactly one for an order handled once. */
   @Get(':orderId')
   find(@Param('orderId') orderId: string) {
     const entries = this.ledger.findByOrder(orderId);
@@ -35,7 +35,7 @@ export class LedgerController {
   }
 }
 
-function toBoundedInt(raw: string, name: string, min: number, max: number): number {
+export function toBoundedInt(raw: string, name: string, min: number, max: number): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new BadRequestException(`${name} must be an integer from ${min} to ${max}`);

@@ -10,7 +10,7 @@ describe('backend simulator HTTP API', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    const config = loadConfig(simulatorConfigSchema, { SIM_SERVICE_TIME_MS: '100', SIM_MAX_IN_FLIGHT: '2' });
+    const config = loadConfig(simulatorConfigSchema, { SIM_SERVICE_TIME_MS: '100', SIM_MAX_IN_FLIGHT: '2', SIM_CAPACITY_RPS_BY_TYPE: 'MNP=1000' });
     const moduleRef = await Test.createTestingModule({
       imports: [SimulatorModule.register(config, createLogger({ service: 'simulator-test', level: 'silent' }))],
     }).compile();
@@ -64,6 +64,11 @@ describe('backend simulator HTTP API', () => {
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([201, 201, 503]);
     expect(responses.find((response) => response.statusCode === 503)?.headers['retry-after']).toBe('1');
-    expect((await app.inject({ method: 'GET', url: '/api/v1/ledger/stats' })).json()).toMatchObject({ capacity: { refused: 1, maxInFlight: 2 } });
+    const stats = (await app.inject({ method: 'GET', url: '/api/v1/ledger/stats' })).json();
+    expect(stats.capacity.MNP).toEqual({ ratePerSecond: 1000, maxInFlight: 2, inFlight: 0 });
+    const { seconds } = (await app.inject({ method: 'GET', url: '/api/v1/load?since=0' })).json();
+    const mnp = seconds.filter((second: { type: string }) => second.type === 'MNP');
+    expect(mnp.reduce((sum: number, second: { errors: number }) => sum + second.errors, 0)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...mnp.map((second: { inFlightPeak: number }) => second.inFlightPeak))).toBeGreaterThanOrEqual(2);
   });
 });

@@ -2,12 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { HealthModule, READINESS_PROBES } from '@bss/health';
 import type { Logger } from '@bss/observability';
 import { BackendOrdersController } from './backend-orders.controller';
-import { CapacityGate } from './capacity-gate';
 import { FaultInjector } from './fault-injector';
 import { FaultsController } from './faults.controller';
 import { LedgerController } from './ledger.controller';
+import { LoadController } from './load.controller';
+import { LoadRecorder } from './load-recorder';
 import { OrderLedger } from './order-ledger';
-import { SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
+import { OverloadModel } from './overload-model';
+import { capacitiesOf, SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
 
 @Module({})
 export class SimulatorModule {
@@ -15,11 +17,15 @@ export class SimulatorModule {
     return {
       module: SimulatorModule,
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [] } })],
-      controllers: [BackendOrdersController, LedgerController, FaultsController],
+      controllers: [BackendOrdersController, LedgerController, LoadController, FaultsController],
       providers: [
         OrderLedger,
         FaultInjector,
-        { provide: CapacityGate, useValue: new CapacityGate(config.SIM_MAX_IN_FLIGHT) },
+        LoadRecorder,
+        {
+          provide: OverloadModel,
+          useValue: new OverloadModel(capacitiesOf(config), { serviceTimeMs: config.SIM_SERVICE_TIME_MS, timeoutMs: config.SIM_TIMEOUT_MS }),
+        },
         { provide: SIMULATOR_CONFIG, useValue: config },
         { provide: SIMULATOR_LOGGER, useValue: logger },
       ],

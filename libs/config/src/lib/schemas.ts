@@ -123,11 +123,29 @@ export const processorSchema = {
 };
 
 export const backendSimulatorSchema = {
-  SIM_SERVICE_TIME_MS: integer({ min: 0, max: 60_000, default: 5, description: 'Time the simulated backend spends per order' }),
+  SIM_SERVICE_TIME_MS: integer({ min: 0, max: 60_000, default: 5, description: 'Time the simulated backend spends per order at light load' }),
+  SIM_CAPACITY_RPS: integer({
+    min: 1,
+    max: 1_000_000,
+    default: 100,
+    description: 'Orders per second per type the simulated backend bears; past it it slows down, fails and times out',
+  }),
+  SIM_CAPACITY_RPS_BY_TYPE: list({
+    default: [],
+    itemPattern: /^[A-Za-z]+=\d+$/,
+    itemHint: 'TYPE=ordersPerSecond, e.g. MNP=40',
+    description: 'Per-type capacities overriding SIM_CAPACITY_RPS, e.g. MNP=40,CHANGE=60',
+  }),
   SIM_MAX_IN_FLIGHT: integer({
     min: 1,
     max: 100_000,
-    default: 200,
-    description: 'Concurrent requests the simulated backend serves; past it it answers 503',
+    default: 50,
+    description: 'Concurrent requests per type the simulated backend serves; past it it answers 503 at once',
+  }),
+  SIM_TIMEOUT_MS: integer({
+    min: 1,
+    max: 600_000,
+    default: 5000,
+    description: 'Longest the overloaded backend takes before it gives up with 504',
   }),
 };

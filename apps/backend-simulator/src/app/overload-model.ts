@@ -1,0 +1,78 @@
+import { ORDER_TYPES, OrderType } from '@bss/contracts';
+
+export interface TypeCapacity {
+  /** Requests per second the backend handles comfortably. */
+  readonly ratePerSecond: number;
+  /** Requests it works on at once; beyond, it refuses at the door. */
+  readonly maxInFlight: number;
+}
+
+export type Verdict =
+  | { readonly action: 'serve'; readonly latencyMs: number }
+  | { readonly action: 'fail'; readonly status: 503 | 504; readonly afterMs: number };
+
+export interface OverloadSettings {
+  readonly serviceTimeMs: number;
+  readonly timeoutMs: number;
+}
+
+const SLOTS_PER_SECOND = 10;
+
+/** Counts arrivals over the trailing second in tenth-of-a-second slots. */
+class ArrivalWindow {
+  private readonly slots = new Array<number>(SLOTS_PER_SECOND).fill(0);
+  private slotStamp = new Array<number>(SLOTS_PER_SECOND).fill(-1);
+
+  record(nowMs: number): number {
+    const tick = Math.floor(nowMs / (1000 / SLOTS_PER_SECOND));
+    const index = tick % SLOTS_PER_SECOND;
+    if (this.slotStamp[index] !== tick) {
+      this.slotStamp[index] = tick;
+      this.slots[index] = 0;
+    }
+    this.slots[index] += 1;
+    return this.slots.reduce((sum, count, slot) => (tick - this.slotStamp[slot] < SLOTS_PER_SECOND ? sum + count : sum), 0);
+  }
+}
+
+/**
+ * How a fragile legacy backend behaves: fine below its capacity with latency creeping up as it
+ * nears it; past it latency climbs steeply, a growing share of calls gets 503, and calls that would
+ * take longer than its timeout hang until the timeout and fail with 504. At its in-flight limit it
+ * refuses at once.
+ */
+export class OverloadModel {
+  private readonly windows = new Map<OrderType, ArrivalWindow>(ORDER_TYPES.map((type) => [type, new ArrivalWindow()]));
+  private readonly inFlight = new Map<OrderType, number>(ORDER_TYPES.map((type) => [type, 0]));
+
+  constructor(
+    private readonly capacities: Readonly<Record<OrderType, TypeCapacity>>,
+    private readonly settings: OverloadSettings,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Judges one arriving call; the caller must call `leave` when it has answered. */
+  arrive(type: OrderType, nowMs: number): Verdict {
+    const utilization = (this.windows.get(type) as ArrivalWindow).record(nowMs) / this.capacities[type].ratePerSecond;
+    const inFlight = this.inFlight.get(type) ?? 0;
+    this.inFlight.set(type, inFlight + 1);
+    const { serviceTimeMs, timeoutMs } = this.settings;
+    if (inFlight >= this.capacities[type].maxInFlight) return { action: 'fail', status: 503, afterMs: 0 };
+    if (utilization <= 1) return { action: 'serve', latencyMs: serviceTimeMs * (1 + 4 * utilization ** 4) };
+    if (this.random() < Math.min(0.9, (utilization - 1) * 2)) return { action: 'fail', status: 503, afterMs: serviceTimeMs * 5 };
+    const latencyMs = serviceTimeMs * 5 * utilization ** 3;
+    return latencyMs >= timeoutMs ? { action: 'fail', status: 504, afterMs: timeoutMs } : { action: 'serve', latencyMs };
+  }
+
+  leave(type: OrderType): void {
+    this.inFlight.set(type, Math.max(0, (this.inFlight.get(type) ?? 0) - 1));
+  }
+
+  inFlightOf(type: OrderType): number {
+    return this.inFlight.get(type) ?? 0;
+  }
+
+  capacityOf(type: OrderType): TypeCapacity {
+    return this.capacities[type];
+  }
+}
