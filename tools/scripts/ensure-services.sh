@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the local services the tests talk to and starts any that is down, with the same commands
-# the machine uses at boot. RabbitMQ is required; PostgreSQL and Redis are started when present.
+# the machine uses at boot. RabbitMQ (with its management API) and Redis are required; PostgreSQL
+# is started when present.
 set -euo pipefail
 
 port_open() {
@@ -26,13 +27,18 @@ if ! port_open 5672; then
 fi
 wait_for_port RabbitMQ 5672 90
 rabbitmqctl await_startup --timeout 90 >/dev/null
+# The load generator reads queue depths (ready + unacked) from the management API.
+if ! port_open 15672; then
+  rabbitmq-plugins enable rabbitmq_management >/dev/null
+  wait_for_port "RabbitMQ management" 15672 60
+fi
 
-if ! port_open 6379 && command -v redis-server >/dev/null; then
+if ! port_open 6379; then
   echo "Redis is down; starting it"
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
-  wait_for_port Redis 6379 30
 fi
+wait_for_port Redis 6379 30
 
 if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
   echo "PostgreSQL is down; starting it"

@@ -15,24 +15,31 @@ function discoverApps(distAppsDir) {
     .sort()
     .map((name) => ({ name, bundle: bundle(name), orderType: name.slice(0, -PROCESSOR_SUFFIX.length).toUpperCase() }));
   return {
-    backend: { name: 'backend-simulator', bundle: bundle('backend-simulator') },
-    processors,
-    producer: { name: 'producer-api', bundle: bundle('producer-api') },
+    backend: { name: 'backend-simulator', role: 'backend', bundle: bundle('backend-simulator') },
+    processors: processors.map((processor) => ({ ...processor, role: 'processor' })),
+    producer: { name: 'producer-api', role: 'producer', bundle: bundle('producer-api') },
   };
 }
 
 /**
  * Starts every built app as its own process, wires them together (ports, backend URL, shared env),
  * waits until each answers /ready, and returns handles to reach and stop them. Used by the local
- * start command and by the end-to-end tests, so both run the system exactly the same way.
+ * start command, the end-to-end tests and the load generator, so all run the system the same way.
+ * `replicas` ({ 'mnp-processor': 2 }) starts extra instances of a processor, named `<name>-2`...
  */
 async function launchSystem(options) {
-  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000 } = options;
+  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {} } = options;
   const apps = discoverApps(distAppsDir);
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
+  const processorInstances = apps.processors.flatMap((processor) =>
+    Array.from({ length: replicas[processor.name] ?? 1 }, (_, replica) => ({
+      ...processor,
+      name: replica === 0 ? processor.name : `${processor.name}-${replica + 1}`,
+    })),
+  );
   const plan = [
     { ...apps.backend, port: ports.backend, env: {} },
-    ...apps.processors.map((processor, index) => ({ ...processor, port: ports.firstProcessor + index, env: { BACKEND_URL: backendUrl } })),
+    ...processorInstances.map((processor, index) => ({ ...processor, port: ports.firstProcessor + index, env: { BACKEND_URL: backendUrl } })),
     { ...apps.producer, port: ports.producer, env: {} },
   ];
   const running = [];
@@ -106,11 +113,7 @@ async function waitUntilReady(app, timeoutMs) {
 
 /** Producer first (stop intake), then processors (drain), then the backend; SIGKILL only past the grace. */
 async function stopAll(running, graceMs = 30_000) {
-  const order = [
-    running.filter((app) => app.name === 'producer-api'),
-    running.filter((app) => app.name.endsWith(PROCESSOR_SUFFIX)),
-    running.filter((app) => app.name === 'backend-simulator'),
-  ];
+  const order = ['producer', 'processor', 'backend'].map((role) => running.filter((app) => app.role === role));
   const codes = {};
   for (const group of order) {
     await Promise.all(

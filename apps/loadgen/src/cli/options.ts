@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { csvReplay, Profile, ramp, sine, spike, steady, step } from '../profiles/profiles';
+
+export const USAGE = `Usage: npx nx run loadgen:run -- [options]
+
+Modes
+  --mode compare|queue|direct   queue: through producer-api; direct: the same orders straight to the
+                                backend (no queue); compare: both, one after the other, same seed (default)
+  --launch                      start the built apps for each run (fresh state, own topology); without it,
+                                use a running system (--producer-url, --backend-url, --api-key)
+Load (open loop: requests leave on schedule, never waiting for earlier answers)
+  --profile spike|steady|ramp|sine|step|csv   (default spike)
+  --rate N          base or steady orders/s (default 30)     --duration S      seconds (default 30)
+  --multiplier M    spike height ×base (default 10)          --spike-at S      (default 5)   --spike-for S (default 10)
+  --from N --to N   ramp                                      --amplitude N --period S   sine around --rate
+  --levels a,b,c --step-sec S   step                          --csv FILE        replay "second,rate" rows
+  --mix TYPE=w,...  order types and weights (default: every type with a processor, evenly)
+  --seed N          (default 42)
+System (with --launch)
+  --capacity N      backend capacity and budget per type, orders/s (default 50)
+  --replicas NAME=N,...   extra processor replicas, e.g. mnp-processor=2 (they share one budget via Redis)
+  --no-redis        give each replica its own in-process budget instead of the shared Redis one
+Other
+  --management-url URL    RabbitMQ management API (default http://guest:guest@127.0.0.1:15672)
+  --max-in-flight N       client-side cap; beyond it requests are counted as dropped (default 4000)
+  --timeout-ms N          per-request timeout (default 10000)   --drain-timeout-sec S (default 300)
+  --out DIR               where report.json and report.html go (default dist/loadgen)
+`;
+
+export interface LoadgenOptions {
+  readonly mode: 'compare' | 'queue' | 'direct';
+  readonly profile: Profile;
+  readonly mix?: string;
+  readonly seed: number;
+  readonly launch: boolean;
+  readonly capacity: number;
+  readonly replicas: Record<string, number>;
+  readonly redis: boolean;
+  readonly producerUrl: string;
+  readonly backendUrl: string;
+  readonly apiKey?: string;
+  readonly queuePrefix: string;
+  readonly managementUrl: string;
+  readonly maxInFlight: number;
+  readonly timeoutMs: number;
+  readonly drainTimeoutSec: number;
+  readonly out: string;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number; got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, raw: string | undefined, values: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new Error(`--${name} must be one of ${values.join(', ')}; got "${raw}"`);
+  return raw as T;
+}
+
+/** Parses and validates the command line; every problem is an error naming the option. */
+export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      help: { type: 'boolean' },
+      mode: { type: 'string' },
+      profile: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      multiplier: { type: 'string' },
+      'spike-at': { type: 'string' },
+      'spike-for': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      amplitude: { type: 'string' },
+      period: { type: 'string' },
+      levels: { type: 'string' },
+      'step-sec': { type: 'string' },
+      csv: { type: 'string' },
+      mix: { type: 'string' },
+      seed: { type: 'string' },
+      launch: { type: 'boolean' },
+      capacity: { type: 'string' },
+      replicas: { type: 'string' },
+      'no-redis': { type: 'boolean' },
+      'producer-url': { type: 'string' },
+      'backend-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'queue-prefix': { type: 'string' },
+      'management-url': { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'drain-timeout-sec': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (values.help) return 'help';
+  const rate = positive('rate', values.rate, 30);
+  const durationSec = positive('duration', values.duration, 30);
+  const profileName = oneOf('profile', values.profile, ['spike', 'steady', 'ramp', 'sine', 'step', 'csv'] as const, 'spike');
+  const profiles: Record<typeof profileName, () => Profile> = {
+    steady: () => steady(rate, durationSec),
+    spike: () =>
+      spike({
+        base: rate,
+        multiplier: positive('multiplier', values.multiplier, 10),
+        atSec: positive('spike-at', values['spike-at'], 5, true),
+        lengthSec: positive('spike-for', values['spike-for'], 10),
+        durationSec,
+      }),
+    ramp: () => ramp(positive('from', values.from, 0, true), positive('to', values.to, rate * 10), durationSec),
+    sine: () => sine({ mean: rate, amplitude: positive('amplitude', values.amplitude, rate, true), periodSec: positive('period', values.period, 10), durationSec }),
+    step: () =>
+      step(
+        (values.levels ?? `${rate},${rate * 5},${rate}`).split(',').map((level) => positive('levels', level.trim(), 0, true)),
+        positive('step-sec', values['step-sec'], 10),
+      ),
+    csv: () => {
+      if (!values.csv) throw new Error('--profile csv needs --csv FILE');
+      return csvReplay(readFileSync(values.csv, 'utf8'), values.csv);
+    },
+  };
+  return {
+    mode: oneOf('mode', values.mode, ['compare', 'queue', 'direct'] as const, 'compare'),
+    profile: profiles[profileName](),
+    mix: values.mix,
+    seed: positive('seed', values.seed, 42, true),
+    launch: values.launch ?? false,
+    capacity: positive('capacity', values.capacity, 50),
+    replicas: parseReplicas(values.replicas),
+    redis: !values['no-redis'],
+    producerUrl: values['producer-url'] ?? 'http://127.0.0.1:8000',
+    backendUrl: values['backend-url'] ?? 'http://127.0.0.1:8090',
+    apiKey: values['api-key'] ?? process.env['LOADGEN_API_KEY'],
+    queuePrefix: values['queue-prefix'] ?? 'bss.orders',
+    managementUrl: values['management-url'] ?? 'http://guest:guest@127.0.0.1:15672',
+    maxInFlight: positive('max-in-flight', values['max-in-flight'], 4000),
+    timeoutMs: positive('timeout-ms', values['timeout-ms'], 10_000),
+    drainTimeoutSec: positive('drain-timeout-sec', values['drain-timeout-sec'], 300),
+    out: values.out ?? 'dist/loadgen',
+  };
+}
+
+function parseReplicas(text: string | undefined): Record<string, number> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((item) => {
+      const [name, count] = item.split('=');
+      const replicas = Number(count);
+      if (!name?.endsWith('-processor') || !Number.isInteger(replicas) || replicas < 1) {
+        throw new Error(`--replicas: "${item}" is not <type>-processor=N`);
+      }
+      return [name, replicas];
+    }),
+  );
+}

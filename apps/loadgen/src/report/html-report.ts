@@ -1,0 +1,83 @@
+import { OrderType } from '@bss/contracts';
+import { RunResult } from '../run/run-load';
+import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
+import { escapeHtml, lineChart } from './svg-charts';
+import { LatencySummary } from './statistics';
+
+const TYPE_COLORS: Record<string, string> = { SUBSCRIPTION: '#2563eb', MNP: '#db2777', CHANGE: '#059669', TERMINATION: '#d97706' };
+
+export interface ReportInput {
+  readonly generatedAt: string;
+  readonly machine: string;
+  readonly runs: readonly { run: RunResult; verdict: Verdict }[];
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+function latencyRow(name: string, latency: LatencySummary): string {
+  return `<tr><th>${name}</th><td>${ms(latency.p50)}</td><td>${ms(latency.p90)}</td><td>${ms(latency.p99)}</td><td>${ms(latency.max)}</td><td>${latency.count}</td></tr>`;
+}
+
+function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): string {
+  const series = alignedSeries(run);
+  const types = typesIn(run) as OrderType[];
+  const capacity = types.reduce((sum, type) => sum + run.capacity[type].ratePerSecond, 0);
+  const depthSeries = types.map((type) => ({
+    name: type,
+    color: TYPE_COLORS[type] ?? '#555',
+    values: series.seconds.map((second) => run.queueDepth.find((sample) => sample.second === second)?.depth[type] ?? 0),
+  }));
+  const checks = verdict.checks
+    .map((check) => `<li class="${check.passed ? 'pass' : 'fail'}">${check.passed ? '✔' : '✘'} ${escapeHtml(check.name)}: <b>${escapeHtml(check.detail)}</b></li>`)
+    .join('');
+  const a = verdict.accounting;
+  return `<section class="run ${run.mode}">
+  <h2>${run.mode === 'queue' ? 'Through the queue' : 'Straight to the backend (no queue)'}</h2>
+  <ul class="checks">${checks}</ul>
+  <table class="facts">
+    <tr><th>backend peak ÷ capacity</th><td>${verdict.backendPeakRatio.toFixed(3)}</td></tr>
+    <tr><th>smoothing factor (var offered ÷ var backend)</th><td>${escapeHtml(formatFactor(verdict.smoothingFactor))}</td></tr>
+    <tr><th>offered peak / backend peak (per s)</th><td>${verdict.offeredPeak} / ${verdict.backendPeak}</td></tr>
+    <tr><th>accepted · applied · business-rejected</th><td>${a.accepted} · ${a.applied} · ${a.rejectedByBusiness}</td></tr>
+    <tr><th>lost · applied twice · dead-lettered</th><td>${a.lost} · ${a.appliedTwice} · ${a.deadLettered}</td></tr>
+    <tr><th>refused or failed outright</th><td>${a.failedOutright}</td></tr>
+    <tr><th>backend error rate</th><td>${(verdict.backendErrorRate * 100).toFixed(1)} %</td></tr>
+    <tr><th>time to drain the backlog</th><td>${run.mode === 'queue' ? `${verdict.drainSeconds.toFixed(1)} s` : '–'}</td></tr>
+  </table>
+  ${lineChart({ title: 'Offered rate vs backend rate', yLabel: 'orders / s', series: [{ name: 'offered', color: '#9ca3af', values: series.offered }, { name: 'backend', color: '#dc2626', values: series.backend }], guide: { value: capacity, label: `capacity ${capacity}/s` } })}
+  ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (ready + unacked)', yLabel: 'orders', series: depthSeries }) : ''}
+  ${lineChart({ title: 'Backend errors', yLabel: 'errors / s', series: [{ name: 'errors (503, 504)', color: '#7c3aed', values: series.backendErrors }] })}
+  <table class="latency"><caption>Latency</caption><tr><th></th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>n</th></tr>
+    ${latencyRow(run.mode === 'queue' ? 'intake (HTTP 202)' : 'backend call', verdict.intakeLatencyMs)}
+    ${run.mode === 'queue' ? latencyRow('end to end (accepted → applied)', verdict.endToEndLatencyMs) : ''}
+  </table>
+</section>`;
+}
+
+/** One HTML file with everything inline: open it offline, mail it, attach it to a ticket. */
+export function renderHtmlReport(input: ReportInput): string {
+  const profile = input.runs[0]?.run.profile ?? '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Load leveling report — ${escapeHtml(input.generatedAt)}</title>
+<style>
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #111827; background: #fff; }
+  h1 { font-size: 22px; margin: 0 0 4px; } .meta { color: #6b7280; margin-bottom: 16px; }
+  .runs { display: grid; grid-template-columns: repeat(${Math.max(1, input.runs.length)}, minmax(560px, 1fr)); gap: 24px; }
+  .run { border: 1px solid #e5e7eb; border-radius: 8px; padding: 16px; }
+  .run h2 { font-size: 18px; margin: 0 0 8px; } .checks { list-style: none; padding: 0; margin: 0 0 12px; }
+  .pass { color: #047857; } .fail { color: #b91c1c; }
+  table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid #f3f4f6; }
+  td { font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; }
+  figure { margin: 8px 0 16px; } figcaption { font-weight: 600; margin-bottom: 4px; }
+  .grid { stroke: #e5e7eb; } .tick, .legend, .guide-label { font-size: 11px; fill: #4b5563; }
+  .guide { stroke: #111827; stroke-dasharray: 4 4; }
+</style></head>
+<body>
+<h1>Queue-based load leveling: verification report</h1>
+<div class="meta">${escapeHtml(profile)} · generated ${escapeHtml(input.generatedAt)} · ${escapeHtml(input.machine)}</div>
+<div class="runs">${input.runs.map(runColumn).join('\n')}</div>
+</body></html>
+`;
+}

@@ -1,0 +1,61 @@
+export interface Series {
+  readonly name: string;
+  readonly color: string;
+  readonly values: readonly number[];
+}
+
+export interface ChartOptions {
+  readonly title: string;
+  readonly yLabel: string;
+  readonly series: readonly Series[];
+  readonly guide?: { readonly value: number; readonly label: string };
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function niceCeiling(value: number): number {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 2.5, 5, 10].map((step) => step * magnitude).find((candidate) => candidate >= value) ?? 10 * magnitude;
+}
+
+/** A line chart as inline SVG: no script, no network, readable in any browser or printed. */
+export function lineChart(options: ChartOptions): string {
+  const width = options.width ?? 560;
+  const height = options.height ?? 240;
+  const margin = { left: 52, right: 12, top: 28, bottom: 34 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const length = Math.max(1, ...options.series.map((series) => series.values.length));
+  const yMax = niceCeiling(Math.max(options.guide?.value ?? 0, ...options.series.flatMap((series) => series.values)) * 1.05);
+  const x = (index: number) => margin.left + (length <= 1 ? 0 : (index / (length - 1)) * plotWidth);
+  const y = (value: number) => margin.top + plotHeight - (value / yMax) * plotHeight;
+
+  const yTicks = Array.from({ length: 5 }, (_, index) => (yMax * index) / 4);
+  const xTicks = Array.from({ length: 6 }, (_, index) => Math.round(((length - 1) * index) / 5));
+  const grid = yTicks
+    .map((tick) => `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(tick)}" y2="${y(tick)}" class="grid"/><text x="${margin.left - 6}" y="${y(tick) + 4}" class="tick" text-anchor="end">${formatTick(tick)}</text>`)
+    .join('');
+  const xAxis = xTicks.map((tick) => `<text x="${x(tick)}" y="${height - margin.bottom + 16}" class="tick" text-anchor="middle">${tick}s</text>`).join('');
+  const lines = options.series
+    .map((series) => {
+      const points = series.values.map((value, index) => `${x(index).toFixed(1)},${y(value).toFixed(1)}`).join(' ');
+      return `<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${points}" data-series="${escapeHtml(series.name)}" data-points="${series.values.length}"/>`;
+    })
+    .join('');
+  const guide = options.guide
+    ? `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(options.guide.value)}" y2="${y(options.guide.value)}" class="guide"/><text x="${width - margin.right}" y="${y(options.guide.value) - 4}" class="guide-label" text-anchor="end">${escapeHtml(options.guide.label)}</text>`
+    : '';
+  const legend = options.series
+    .map((series, index) => `<rect x="${margin.left + index * 150}" y="8" width="10" height="10" fill="${series.color}"/><text x="${margin.left + 14 + index * 150}" y="17" class="legend">${escapeHtml(series.name)}</text>`)
+    .join('');
+  return `<figure><figcaption>${escapeHtml(options.title)}</figcaption><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">${legend}${grid}${xAxis}${guide}${lines}<text x="12" y="${margin.top + plotHeight / 2}" class="tick" transform="rotate(-90 12 ${margin.top + plotHeight / 2})" text-anchor="middle">${escapeHtml(options.yLabel)}</text></svg></figure>`;
+}
+
+function formatTick(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k` : String(Math.round(value * 10) / 10);
+}

@@ -1,0 +1,89 @@
+import { ORDER_TYPES } from '@bss/contracts';
+import { RunResult } from '../run/run-load';
+import { denseSeries, LatencySummary, smoothingFactor, summarizeLatencies } from './statistics';
+
+export const PEAK_RATIO_LIMIT = 1.05;
+export const SMOOTHING_TARGET = 5;
+
+export interface Verdict {
+  readonly mode: RunResult['mode'];
+  readonly profile: string;
+  /** Highest 1-second backend rate of any type ÷ that type's capacity. */
+  readonly backendPeakRatio: number;
+  readonly smoothingFactor: number;
+  readonly offeredPeak: number;
+  readonly backendPeak: number;
+  readonly intakeLatencyMs: LatencySummary;
+  readonly endToEndLatencyMs: LatencySummary;
+  /** From the last request sent until the backlog was gone (queue mode). */
+  readonly drainSeconds: number;
+  readonly backendErrorRate: number;
+  readonly accounting: RunResult['accounting'];
+  readonly checks: { readonly name: string; readonly passed: boolean; readonly detail: string }[];
+}
+
+/** The per-second series the verdict and the charts share: offered and backend, over the same seconds. */
+export function alignedSeries(run: RunResult): { seconds: number[]; offered: number[]; backend: number[]; backendErrors: number[] } {
+  const lastSecond = Math.max(
+    run.offered.length - 1,
+    Math.ceil((run.drainedAtMs - run.startedAtMs) / 1000),
+    ...run.backend.map((second) => second.second),
+  );
+  const backendTotals = new Map<number, number>();
+  const errorTotals = new Map<number, number>();
+  for (const second of run.backend) {
+    backendTotals.set(second.second, (backendTotals.get(second.second) ?? 0) + second.requests);
+    errorTotals.set(second.second, (errorTotals.get(second.second) ?? 0) + second.errors);
+  }
+  return {
+    seconds: Array.from({ length: lastSecond + 1 }, (_, second) => second),
+    offered: denseSeries(new Map(run.offered.map((rate, second) => [second, rate])), 0, lastSecond),
+    backend: denseSeries(backendTotals, 0, lastSecond),
+    backendErrors: denseSeries(errorTotals, 0, lastSecond),
+  };
+}
+
+export function judge(run: RunResult): Verdict {
+  const series = alignedSeries(run);
+  const backendPeakRatio = Math.max(
+    0,
+    ...run.backend.map((second) => second.requests / run.capacity[second.type].ratePerSecond),
+  );
+  const backendRequests = run.backend.reduce((sum, second) => sum + second.requests, 0);
+  const backendErrors = run.backend.reduce((sum, second) => sum + second.errors, 0);
+  const accepted = run.orders.filter((order) => order.outcome === 'accepted');
+  const verdict = {
+    mode: run.mode,
+    profile: run.profile,
+    backendPeakRatio,
+    smoothingFactor: smoothingFactor(series.offered, series.backend),
+    offeredPeak: Math.max(0, ...series.offered),
+    backendPeak: Math.max(0, ...series.backend),
+    intakeLatencyMs: summarizeLatencies(run.orders.filter((order) => order.status > 0).map((order) => order.latencyMs)),
+    endToEndLatencyMs: summarizeLatencies(accepted.flatMap((order) => (order.endToEndMs === undefined ? [] : [order.endToEndMs]))),
+    drainSeconds: Math.max(0, (run.drainedAtMs - run.sendEndedAtMs) / 1000),
+    backendErrorRate: backendRequests === 0 ? 0 : backendErrors / backendRequests,
+    accounting: run.accounting,
+  };
+  const checks =
+    run.mode === 'queue'
+      ? [
+          { name: 'backend peak ≤ 1.05 × capacity', passed: backendPeakRatio <= PEAK_RATIO_LIMIT, detail: backendPeakRatio.toFixed(3) },
+          { name: 'nothing lost', passed: run.accounting.lost === 0 && run.drained, detail: `${run.accounting.lost} lost${run.drained ? '' : ', backlog not drained'}` },
+          { name: 'nothing applied twice', passed: run.accounting.appliedTwice === 0, detail: `${run.accounting.appliedTwice}` },
+          { name: `smoothing factor ≥ ${SMOOTHING_TARGET}`, passed: verdict.smoothingFactor >= SMOOTHING_TARGET, detail: formatFactor(verdict.smoothingFactor) },
+        ]
+      : [
+          { name: 'backend overloaded (peak > capacity)', passed: backendPeakRatio > 1, detail: backendPeakRatio.toFixed(3) },
+          { name: 'orders failed outright', passed: true, detail: `${run.accounting.failedOutright} of ${run.orders.length}` },
+        ];
+  return { ...verdict, checks };
+}
+
+export function formatFactor(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(1) : '∞ (backend perfectly flat)';
+}
+
+export function typesIn(run: RunResult): string[] {
+  return ORDER_TYPES.filter((type) => run.backend.some((second) => second.type === type) || run.orders.some((order) => order.type === type));
+}
