@@ -1,3 +1,5 @@
+// class-transformer's @Type reads decorator metadata: whoever imports the contracts needs the polyfill.
+import 'reflect-metadata';
 export * from './lib/order-type';
 export * from './lib/routing';
 export * from './lib/envelope';

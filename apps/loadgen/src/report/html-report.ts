@@ -47,7 +47,7 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     <tr><th>time to drain the backlog</th><td>${run.mode === 'queue' ? `${verdict.drainSeconds.toFixed(1)} s` : '–'}</td></tr>
   </table>
   ${lineChart({ title: 'Offered rate vs backend rate', yLabel: 'orders / s', series: [{ name: 'offered', color: '#9ca3af', values: series.offered }, { name: 'backend', color: '#dc2626', values: series.backend }], guide: { value: capacity, label: `capacity ${capacity}/s` } })}
-  ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (ready + unacked)', yLabel: 'orders', series: depthSeries }) : ''}
+  ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (orders waiting, sampled every second)', yLabel: 'orders', series: depthSeries }) : ''}
   ${lineChart({ title: 'Backend errors', yLabel: 'errors / s', series: [{ name: 'errors (503, 504)', color: '#7c3aed', values: series.backendErrors }] })}
   <table class="latency"><caption>Latency</caption><tr><th></th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>n</th></tr>
     ${latencyRow(run.mode === 'queue' ? 'intake (HTTP 202)' : 'backend call', verdict.intakeLatencyMs)}

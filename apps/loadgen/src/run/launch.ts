@@ -41,9 +41,17 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/**
+ * Processors get 95 % of the backend's capacity as their budget: the headroom absorbs the jitter
+ * between a call leaving a processor and the backend counting it in one second or the next.
+ */
+export function budgetFor(capacity: number): number {
+  return Math.max(1, Math.floor(capacity * 0.95));
+}
+
 export interface LaunchSettings {
   readonly distAppsDir: string;
-  /** Backend capacity per type and each processor type's budget (orders/s): the budget equals the capacity. */
+  /** Backend capacity per type (orders/s); each processor type's budget is `budgetFor` of it. */
   readonly capacity: number;
   readonly replicas: Record<string, number>;
   readonly redisUrl?: string;
@@ -64,7 +72,7 @@ export async function launchForRun(settings: LaunchSettings, label: string): Pro
       LOG_LEVEL: 'warn',
       SIM_CAPACITY_RPS: String(settings.capacity),
       SIM_SERVICE_TIME_MS: '20',
-      BACKEND_RATE_LIMIT: String(settings.capacity),
+      BACKEND_RATE_LIMIT: String(budgetFor(settings.capacity)),
       BACKEND_MAX_CONCURRENCY: '25',
       CONCURRENCY: '25',
       ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),

@@ -1,9 +1,6 @@
 import { ORDER_TYPES, TopologyNames } from '@bss/contracts';
 
-/**
- * RabbitMQ's management HTTP API: the one place that reports a queue's ready *and* unacked
- * messages (AMQP's passive declare counts ready ones only), the depth that matters for leveling.
- */
+/** RabbitMQ's management HTTP API: consumers per queue, a look at dead letters, cleanup. */
 export class ManagementApi {
   private readonly base: string;
   private readonly authorization: string;
@@ -20,13 +17,6 @@ export class ManagementApi {
     const response = await this.request('GET', `/api/queues/%2F/${encodeURIComponent(queue)}`);
     if (response.status === 404) return 0;
     return ((await response.json()) as { consumers?: number }).consumers ?? 0;
-  }
-
-  async queueDepth(queue: string): Promise<number> {
-    const response = await this.request('GET', `/api/queues/%2F/${encodeURIComponent(queue)}`);
-    if (response.status === 404) return 0;
-    const body = (await response.json()) as { messages?: number };
-    return body.messages ?? 0;
   }
 
   /** Message ids in a queue, looked at and put back (requeue), for accounting dead letters. */

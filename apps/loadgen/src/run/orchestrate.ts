@@ -1,5 +1,6 @@
 import { ORDER_TYPES, OrderType, topologyNames } from '@bss/contracts';
 import { LoadgenOptions } from '../cli/options';
+import { BrokerConnection, inspectQueues } from '@bss/messaging';
 import { judge, Verdict } from '../report/verdict';
 import { OrderMix, parseMix } from '../traffic/order-mix';
 import { LaunchedSystem, launchForRun } from './launch';
@@ -31,6 +32,7 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
     throw new Error(`the RabbitMQ management API does not answer at ${new URL(options.managementUrl).host} (enable it: rabbitmq-plugins enable rabbitmq_management)`);
   }
   let system: LaunchedSystem | undefined;
+  const broker = new BrokerConnection({ url: options.rabbitmqUrl, clientName: 'loadgen' });
   try {
     if (options.launch) {
       system = await launchForRun(
@@ -50,6 +52,7 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
       backendUrl: system?.url('backend-simulator') ?? options.backendUrl,
       apiKey: system?.apiKey ?? options.apiKey,
       management,
+      depthOf: async (queues) => (await inspectQueues(broker, queues)).map((depth) => depth.messages),
       names: topologyNames(prefix),
       maxInFlight: options.maxInFlight,
       requestTimeoutMs: options.timeoutMs,
@@ -58,6 +61,7 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
     });
     return { run, verdict: judge(run) };
   } finally {
+    await broker.close();
     if (system) {
       await system.stop();
       await management.deleteTopology(topologyNames(system.queuePrefix), RETRY_STEPS_TO_CLEAN).catch(() => undefined);

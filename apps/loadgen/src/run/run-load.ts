@@ -16,6 +16,8 @@ export interface RunSettings {
   readonly backendUrl: string;
   readonly apiKey?: string;
   readonly management?: ManagementApi;
+  /** Live queue depth each second (AMQP passive declares: ready messages, no statistics lag). */
+  readonly depthOf?: (queues: readonly string[]) => Promise<number[]>;
   readonly names: TopologyNames;
   /** Requests in flight at once before the generator counts further ones as dropped (it never waits). */
   readonly maxInFlight: number;
@@ -153,12 +155,14 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
 }
 
 function startSampler(settings: RunSettings, startedAtMs: number, samples: RunResult['queueDepth']): { stop(): void } {
-  if (settings.mode !== 'queue' || !settings.management) return { stop: () => undefined };
-  const management = settings.management;
+  const { depthOf } = settings;
+  if (settings.mode !== 'queue' || !depthOf) return { stop: () => undefined };
+  const queues = ORDER_TYPES.map((type) => settings.names.queueFor(type));
   const timer = setInterval(() => {
     const second = Math.round((Date.now() - startedAtMs) / 1000);
-    void Promise.all(ORDER_TYPES.map(async (type) => [type, await management.queueDepth(settings.names.queueFor(type)).catch(() => 0)] as const)).then(
-      (depths) => samples.push({ second, depth: Object.fromEntries(depths) }),
+    void depthOf(queues).then(
+      (depths) => samples.push({ second, depth: Object.fromEntries(ORDER_TYPES.map((type, index) => [type, depths[index]])) }),
+      () => undefined,
     );
   }, 1000);
   return { stop: () => clearInterval(timer) };
