@@ -1,7 +1,7 @@
 import { OrderType } from '@bss/contracts';
 import { RunResult } from '../run/run-load';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
-import { escapeHtml, lineChart } from './svg-charts';
+import { barChart, escapeHtml, lineChart } from './svg-charts';
 import { LatencySummary } from './statistics';
 
 const TYPE_COLORS: Record<string, string> = { SUBSCRIPTION: '#2563eb', MNP: '#db2777', CHANGE: '#059669', TERMINATION: '#d97706' };
@@ -46,9 +46,26 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     <tr><th>backend error rate</th><td>${(verdict.backendErrorRate * 100).toFixed(1)} %</td></tr>
     <tr><th>time to drain the backlog</th><td>${run.mode === 'queue' ? `${verdict.drainSeconds.toFixed(1)} s` : '–'}</td></tr>
   </table>
-  ${lineChart({ title: 'Offered rate vs backend rate', yLabel: 'orders / s', series: [{ name: 'offered', color: '#9ca3af', values: series.offered }, { name: 'backend', color: '#dc2626', values: series.backend }], guide: { value: capacity, label: `capacity ${capacity}/s` } })}
+  ${lineChart({
+    title: 'Offered rate vs backend rate',
+    yLabel: 'orders / s',
+    series: [
+      { name: 'offered', color: '#9ca3af', values: series.offered },
+      { name: run.mode === 'queue' ? 'accepted (202)' : 'answered with an outcome', color: '#16a34a', values: series.seconds.map((second) => run.intake.find((entry) => entry.second === second)?.accepted ?? 0) },
+      { name: 'backend', color: '#dc2626', values: series.backend },
+    ],
+    guide: { value: capacity, label: `capacity ${capacity}/s` },
+  })}
   ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (orders waiting, sampled every second)', yLabel: 'orders', series: depthSeries }) : ''}
   ${lineChart({ title: 'Backend errors', yLabel: 'errors / s', series: [{ name: 'errors (503, 504)', color: '#7c3aed', values: series.backendErrors }] })}
+  ${barChart({
+    title: 'Latency percentiles',
+    unit: 'ms',
+    groups: [
+      { label: run.mode === 'queue' ? 'intake (HTTP 202)' : 'backend call', latency: verdict.intakeLatencyMs },
+      ...(run.mode === 'queue' ? [{ label: 'end to end (accepted → applied)', latency: verdict.endToEndLatencyMs }] : []),
+    ].map(({ label, latency }) => ({ label, bars: [{ name: 'p50', value: latency.p50 }, { name: 'p99', value: latency.p99 }, { name: 'max', value: latency.max }] })),
+  })}
   <table class="latency"><caption>Latency</caption><tr><th></th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>n</th></tr>
     ${latencyRow(run.mode === 'queue' ? 'intake (HTTP 202)' : 'backend call', verdict.intakeLatencyMs)}
     ${run.mode === 'queue' ? latencyRow('end to end (accepted → applied)', verdict.endToEndLatencyMs) : ''}

@@ -50,12 +50,48 @@ export function lineChart(options: ChartOptions): string {
   const guide = options.guide
     ? `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(options.guide.value)}" y2="${y(options.guide.value)}" class="guide"/><text x="${width - margin.right}" y="${y(options.guide.value) - 4}" class="guide-label" text-anchor="end">${escapeHtml(options.guide.label)}</text>`
     : '';
+  let legendX = margin.left;
   const legend = options.series
-    .map((series, index) => `<rect x="${margin.left + index * 150}" y="8" width="10" height="10" fill="${series.color}"/><text x="${margin.left + 14 + index * 150}" y="17" class="legend">${escapeHtml(series.name)}</text>`)
+    .map((series) => {
+      const entry = `<rect x="${legendX}" y="8" width="10" height="10" fill="${series.color}"/><text x="${legendX + 14}" y="17" class="legend">${escapeHtml(series.name)}</text>`;
+      legendX += 34 + series.name.length * 6;
+      return entry;
+    })
     .join('');
   return `<figure><figcaption>${escapeHtml(options.title)}</figcaption><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">${legend}${grid}${xAxis}${guide}${lines}<text x="12" y="${margin.top + plotHeight / 2}" class="tick" transform="rotate(-90 12 ${margin.top + plotHeight / 2})" text-anchor="middle">${escapeHtml(options.yLabel)}</text></svg></figure>`;
 }
 
 function formatTick(value: number): string {
   return value >= 1000 ? `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k` : String(Math.round(value * 10) / 10);
+}
+
+export interface BarGroup {
+  readonly label: string;
+  readonly bars: readonly { readonly name: string; readonly value: number | undefined }[];
+}
+
+/** Grouped horizontal bars (e.g. latency percentiles), values labelled at the bar ends. */
+export function barChart(options: { title: string; unit: string; groups: readonly BarGroup[]; width?: number }): string {
+  const width = options.width ?? 560;
+  const rowHeight = 16;
+  const labelWidth = 150;
+  const rows = options.groups.flatMap((group) => group.bars.map((bar) => ({ ...bar, group: group.label })));
+  const height = rows.length * (rowHeight + 4) + options.groups.length * 18 + 10;
+  const max = niceCeiling(Math.max(1, ...rows.map((row) => row.value ?? 0)));
+  let y = 6;
+  const parts: string[] = [];
+  for (const group of options.groups) {
+    parts.push(`<text x="0" y="${y + 12}" class="legend">${escapeHtml(group.label)}</text>`);
+    y += 18;
+    for (const bar of group.bars) {
+      const length = ((bar.value ?? 0) / max) * (width - labelWidth - 70);
+      parts.push(
+        `<text x="${labelWidth - 6}" y="${y + 12}" class="tick" text-anchor="end">${escapeHtml(bar.name)}</text>`,
+        `<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${rowHeight}" fill="#6366f1" data-value="${bar.value ?? ''}"/>`,
+        `<text x="${labelWidth + length + 4}" y="${y + 12}" class="tick">${bar.value === undefined ? '–' : `${Math.round(bar.value)} ${escapeHtml(options.unit)}`}</text>`,
+      );
+      y += rowHeight + 4;
+    }
+  }
+  return `<figure><figcaption>${escapeHtml(options.title)}</figcaption><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">${parts.join('')}</svg></figure>`;
 }

@@ -60,6 +60,8 @@ export interface RunResult {
   readonly capacity: Readonly<Record<OrderType, { ratePerSecond: number; maxInFlight: number }>>;
   /** Offered rate per second of the run (index = second from the start). */
   readonly offered: number[];
+  /** What the front door answered, per second of sending. */
+  readonly intake: { second: number; accepted: number; refused: number; failed: number; dropped: number }[];
   /** Queue depth (ready + unacked) per sampled second and type; empty in direct mode. */
   readonly queueDepth: { second: number; depth: Partial<Record<OrderType, number>> }[];
   readonly backend: BackendSecond[];
@@ -87,6 +89,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function failureOf(mode: Mode, status: number): 'refused' | 'failed' {
   if (status <= 0) return 'failed';
   return mode === 'direct' && status >= 500 ? 'failed' : 'refused';
+}
+
+function intakePerSecond(records: readonly OrderRecord[], startedAtMs: number): RunResult['intake'] {
+  const seconds = new Map<number, { second: number; accepted: number; refused: number; failed: number; dropped: number }>();
+  for (const record of records) {
+    const second = Math.max(0, Math.floor((record.sentAtMs - startedAtMs) / 1000));
+    const entry = seconds.get(second) ?? { second, accepted: 0, refused: 0, failed: 0, dropped: 0 };
+    entry[record.outcome] += 1;
+    seconds.set(second, entry);
+  }
+  return [...seconds.values()].sort((a, b) => a.second - b.second);
 }
 
 function countPerSecond(departuresMs: readonly number[], durationSec: number): number[] {
@@ -238,6 +251,7 @@ function summarize(
     drained: run.drained,
     capacity: run.load.capacity,
     offered: countPerSecond(departureTimes(settings.profile), settings.profile.durationSec),
+    intake: intakePerSecond(run.records, run.startedAtMs),
     queueDepth: run.queueDepth.sort((a, b) => a.second - b.second),
     backend: run.load.seconds.map((second) => ({ ...second, second: second.second - startSecond })).filter((second) => second.second >= 0),
     orders,
