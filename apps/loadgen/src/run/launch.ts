@@ -42,11 +42,12 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
- * Processors get 95 % of the backend's capacity as their budget: the headroom absorbs the jitter
- * between a call leaving a processor and the backend counting it in one second or the next.
+ * Processors get 90 % of the backend's capacity as their budget, as one would configure a real
+ * one: the headroom absorbs the jitter between a call leaving a processor and the backend counting
+ * it (a busy machine can bunch calls into one second).
  */
 export function budgetFor(capacity: number): number {
-  return Math.max(1, Math.floor(capacity * 0.95));
+  return Math.max(1, Math.floor(capacity * 0.9));
 }
 
 export interface LaunchSettings {

@@ -11,13 +11,7 @@ import {
   ValidationArguments,
   registerDecorator,
 } from 'class-validator';
-import {
-  BUSINESS_REGISTRATION_PATTERN,
-  CUSTOMER_ID_FORMAT_HINT,
-  CUSTOMER_ID_PATTERN,
-  MSISDN_FORMAT_HINT,
-  MSISDN_PATTERN,
-} from './field-rules';
+import { BUSINESS_REGISTRATION_PATTERN, IsCustomerId, IsMsisdn } from './field-rules';
 
 export const OWNERSHIP_CHANGE_KINDS = ['PERSONAL', 'CORPORATE', 'FAMILY'] as const;
 export type OwnershipChangeKind = (typeof OWNERSHIP_CHANGE_KINDS)[number];
@@ -26,8 +20,7 @@ export const FAMILY_RELATIONSHIPS = ['SPOUSE', 'PARENT', 'CHILD', 'SIBLING'] as 
 export type FamilyRelationship = (typeof FAMILY_RELATIONSHIPS)[number];
 
 export class NewHolder {
-  @IsString()
-  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId must be ${CUSTOMER_ID_FORMAT_HINT}` })
+  @IsCustomerId()
   customerId!: string;
 
   @IsString()
@@ -48,12 +41,10 @@ export class NewHolder {
 
 /** Change of ownership (명의변경): the line moves from the current holder to a new one. */
 export class ChangePayload {
-  @IsString()
-  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId must be ${CUSTOMER_ID_FORMAT_HINT}` })
+  @IsCustomerId()
   customerId!: string;
 
-  @IsString()
-  @Matches(MSISDN_PATTERN, { message: `msisdn must be ${MSISDN_FORMAT_HINT}` })
+  @IsMsisdn()
   msisdn!: string;
 
   @IsIn(OWNERSHIP_CHANGE_KINDS, { message: `changeKind must be one of ${OWNERSHIP_CHANGE_KINDS.join(', ')}` })

@@ -1,4 +1,4 @@
-import { ValidationOptions, registerDecorator, ValidationArguments } from 'class-validator';
+import { IsString, Matches, ValidationOptions, registerDecorator, ValidationArguments } from 'class-validator';
 
 /** Korean mobile numbers, with or without hyphens: 010-1234-5678, 01012345678, 011-123-4567. */
 export const MSISDN_PATTERN = /^01[016789]-?\d{3,4}-?\d{4}$/;
@@ -82,3 +82,19 @@ function isExistingCalendarDate(value: string): boolean {
 function readPath(source: object, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], source);
 }
+
+function matchesFormat(pattern: RegExp, hint: string): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    Matches(pattern, { message: (args: ValidationArguments) => `${args.property} must be ${hint}` })(target, property);
+  };
+}
+
+/** A CRM customer id (C00012345). */
+export const IsCustomerId = () => matchesFormat(CUSTOMER_ID_PATTERN, CUSTOMER_ID_FORMAT_HINT);
+
+/** A Korean mobile number, hyphenated or not. */
+export const IsMsisdn = () => matchesFormat(MSISDN_PATTERN, MSISDN_FORMAT_HINT);
+
+/** A tariff plan code from the product catalogue. */
+export const IsPlanCode = () => matchesFormat(PLAN_CODE_PATTERN, PLAN_CODE_FORMAT_HINT);

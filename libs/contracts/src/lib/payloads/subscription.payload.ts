@@ -1,29 +1,15 @@
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import {
-  CUSTOMER_ID_FORMAT_HINT,
-  CUSTOMER_ID_PATTERN,
-  ICCID_PATTERN,
-  IsCalendarDate,
-  MSISDN_FORMAT_HINT,
-  MSISDN_PATTERN,
-  PLAN_CODE_FORMAT_HINT,
-  PLAN_CODE_PATTERN,
-  SALES_CHANNELS,
-  SalesChannel,
-} from './field-rules';
+import { ICCID_PATTERN, IsCalendarDate, IsCustomerId, IsMsisdn, IsPlanCode, SALES_CHANNELS, SalesChannel } from './field-rules';
 
 /** A new line or a re-subscription: billing opens an account line, provisioning activates the SIM. */
 export class SubscriptionPayload {
-  @IsString()
-  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId must be ${CUSTOMER_ID_FORMAT_HINT}` })
+  @IsCustomerId()
   customerId!: string;
 
-  @IsString()
-  @Matches(MSISDN_PATTERN, { message: `msisdn must be ${MSISDN_FORMAT_HINT}` })
+  @IsMsisdn()
   msisdn!: string;
 
-  @IsString()
-  @Matches(PLAN_CODE_PATTERN, { message: `planCode must be ${PLAN_CODE_FORMAT_HINT}` })
+  @IsPlanCode()
   planCode!: string;
 
   @IsOptional()

@@ -1,23 +1,15 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import {
-  CUSTOMER_ID_FORMAT_HINT,
-  CUSTOMER_ID_PATTERN,
-  IsCalendarDate,
-  MSISDN_FORMAT_HINT,
-  MSISDN_PATTERN,
-} from './field-rules';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCalendarDate, IsCustomerId, IsMsisdn } from './field-rules';
 
 export const TERMINATION_REASONS = ['CUSTOMER_REQUEST', 'NON_PAYMENT', 'PORT_OUT', 'DECEASED', 'FRAUD'] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 /** Line termination: billing closes the account line, provisioning releases the number and SIM. */
 export class TerminationPayload {
-  @IsString()
-  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId must be ${CUSTOMER_ID_FORMAT_HINT}` })
+  @IsCustomerId()
   customerId!: string;
 
-  @IsString()
-  @Matches(MSISDN_PATTERN, { message: `msisdn must be ${MSISDN_FORMAT_HINT}` })
+  @IsMsisdn()
   msisdn!: string;
 
   @IsIn(TERMINATION_REASONS, { message: `reason must be one of ${TERMINATION_REASONS.join(', ')}` })
