@@ -23,7 +23,7 @@ import { FaultInjector } from './fault-injector';
 import { LoadRecorder } from './load-recorder';
 import { OverloadModel } from './overload-model';
 import { OrderLedger } from './order-ledger';
-import { SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
+import { SIMULATOR_LOGGER } from './simulator-config';
 
 interface BackendRequest {
   readonly orderId: string;

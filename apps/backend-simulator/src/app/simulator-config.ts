@@ -1,14 +1,11 @@
-import { backendSimulatorSchema, commonSchema, ConfigOf, httpSchema } from '@bss/config';
+import { backendSimulatorAppSchema, ConfigOf } from '@bss/config';
 import { ORDER_TYPES, OrderType, parseOrderType } from '@bss/contracts';
 import { TypeCapacity } from './overload-model';
 
-export const DEFAULT_BACKEND_PORT = 8090;
-
-export const simulatorConfigSchema = { ...commonSchema, ...httpSchema(DEFAULT_BACKEND_PORT), ...backendSimulatorSchema };
+export const simulatorConfigSchema = backendSimulatorAppSchema;
 
 export type SimulatorConfig = ConfigOf<typeof simulatorConfigSchema>;
 
-export const SIMULATOR_CONFIG = Symbol('SIMULATOR_CONFIG');
 export const SIMULATOR_LOGGER = Symbol('SIMULATOR_LOGGER');
 
 /** Capacity of each order type: SIM_CAPACITY_RPS, unless SIM_CAPACITY_RPS_BY_TYPE names the type. */

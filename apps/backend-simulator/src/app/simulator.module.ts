@@ -9,7 +9,7 @@ import { LoadController } from './load.controller';
 import { LoadRecorder } from './load-recorder';
 import { OrderLedger } from './order-ledger';
 import { OverloadModel } from './overload-model';
-import { capacitiesOf, SIMULATOR_CONFIG, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
+import { capacitiesOf, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
 
 @Module({})
 export class SimulatorModule {
@@ -26,7 +26,6 @@ export class SimulatorModule {
           provide: OverloadModel,
           useValue: new OverloadModel(capacitiesOf(config), { serviceTimeMs: config.SIM_SERVICE_TIME_MS, timeoutMs: config.SIM_TIMEOUT_MS }),
         },
-        { provide: SIMULATOR_CONFIG, useValue: config },
         { provide: SIMULATOR_LOGGER, useValue: logger },
       ],
     };

@@ -1,13 +1,6 @@
-import { brokerSchema, commonSchema, ConfigOf, httpSchema, producerSchema } from '@bss/config';
+import { ConfigOf, producerApiSchema } from '@bss/config';
 
-export const DEFAULT_PRODUCER_PORT = 8000;
-
-export const producerConfigSchema = {
-  ...commonSchema,
-  ...brokerSchema,
-  ...httpSchema(DEFAULT_PRODUCER_PORT),
-  ...producerSchema,
-};
+export const producerConfigSchema = producerApiSchema;
 
 export type ProducerConfig = ConfigOf<typeof producerConfigSchema>;
 

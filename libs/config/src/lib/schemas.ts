@@ -23,6 +23,11 @@ export const brokerSchema = {
     description:
       'Topology prefix: exchange <QUEUE_NAME>, queues <QUEUE_NAME>.<type>, dead letters <QUEUE_NAME>.dead (the seed used one queue, bss_single_queue)',
   }),
+  DECLARE_TOPOLOGY: flag({
+    default: true,
+    description:
+      'Declare exchanges, queues and bindings at start-up; off where a setup job or the topology operator owns them and apps have least-privilege users',
+  }),
   QUEUE_MAX_LENGTH: integer({
     min: 1,
     max: 100_000_000,
@@ -149,3 +154,10 @@ export const backendSimulatorSchema = {
     description: 'Longest the overloaded backend takes before it gives up with 504',
   }),
 };
+
+/** Every app's whole schema, in one place: the apps load them, the deployment checks derive env keys from them. */
+export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...producerSchema };
+
+export const processorAppSchema = (defaultPort: number) => ({ ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema });
+
+export const backendSimulatorAppSchema = { ...commonSchema, ...httpSchema(8090), ...backendSimulatorSchema };

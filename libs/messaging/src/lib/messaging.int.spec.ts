@@ -45,7 +45,7 @@ describe('messaging against the real broker', () => {
 
   beforeEach(() => {
     names = uniqueTopology('messaging');
-    topology = { names, maxLength: 1000, deliveryLimit: 5, retrySteps: 2 };
+    topology = { names, maxLength: 1000, deliveryLimit: 5, retrySteps: 2, declare: true };
   });
 
   afterEach(async () => {

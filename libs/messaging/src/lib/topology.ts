@@ -9,6 +9,8 @@ export interface TopologyOptions {
   readonly deliveryLimit: number;
   /** Delay steps of the retry schedule; 0 for an app that never retries (the producer). */
   readonly retrySteps: number;
+  /** False where the topology is declared for the apps (Kubernetes), whose users may not configure it. */
+  readonly declare: boolean;
   readonly types?: readonly OrderType[];
 }
 
@@ -48,8 +50,10 @@ export function retryQueueArguments(options: TopologyOptions): Record<string, un
 /**
  * Declares exchanges, queues and bindings. Declaring is idempotent, so every app that publishes
  * or consumes runs this at start-up and after each reconnect; the first one creates, the rest confirm.
+ * With `declare: false` it does nothing: someone with more rights owns the topology.
  */
 export async function declareTopology(channel: Channel, options: TopologyOptions): Promise<void> {
+  if (!options.declare) return;
   const { names } = options;
   await channel.assertExchange(names.ordersExchange, 'topic', { durable: true });
   await channel.assertExchange(names.deadLetterExchange, 'fanout', { durable: true });
@@ -72,6 +76,7 @@ export interface TopologySettings {
   readonly QUEUE_NAME: string;
   readonly QUEUE_MAX_LENGTH: number;
   readonly QUEUE_DELIVERY_LIMIT: number;
+  readonly DECLARE_TOPOLOGY: boolean;
 }
 
 export function topologyFromSettings(settings: TopologySettings, retrySteps = 0): TopologyOptions {
@@ -80,5 +85,6 @@ export function topologyFromSettings(settings: TopologySettings, retrySteps = 0)
     maxLength: settings.QUEUE_MAX_LENGTH,
     deliveryLimit: settings.QUEUE_DELIVERY_LIMIT,
     retrySteps,
+    declare: settings.DECLARE_TOPOLOGY,
   };
 }

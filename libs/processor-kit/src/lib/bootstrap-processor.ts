@@ -5,11 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { OrderType } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
-import { BrokerConnection, BrokerConnectionCloser, topologyFromSettings } from '@bss/messaging';
-import { createLogger, NestPinoLogger, startOrExit } from '@bss/observability';
+import { BrokerConnection, BrokerConnectionCloser, declareTopology, topologyFromSettings } from '@bss/messaging';
+import { createLogger, Logger, NestPinoLogger, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
-import { prefetchOf, processorConfigSchema, retryScheduleOf } from './processor-config';
+import { prefetchOf, ProcessorConfig, processorConfigSchema, retryScheduleOf } from './processor-config';
 import { retryStepsOf } from './retry-policy';
 import { createBackendBudget } from './limiter/budget-from-config';
 import { Redis } from 'ioredis';
@@ -20,6 +20,25 @@ class RedisCloser {
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/**
+ * `node main.cjs --declare-topology`: declare the whole topology (every type, every retry step) with
+ * the credentials in RABBITMQ_URL, then exit. Kubernetes runs it once as a setup job with an
+ * administrator, so the processors themselves can run with least-privilege users.
+ */
+export const DECLARE_TOPOLOGY_COMMAND = '--declare-topology';
+
+async function declareTopologyOnce(config: ProcessorConfig, service: string, logger: Logger): Promise<void> {
+  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: `${service} topology setup`, logger });
+  const topology = { ...topologyFromSettings(config, retryStepsOf(retryScheduleOf(config))), declare: true };
+  try {
+    await connection.waitForConnection(60_000);
+    await connection.withTemporaryChannel((channel) => declareTopology(channel, topology));
+    logger.info({ prefix: topology.names.prefix, retrySteps: topology.retrySteps }, 'topology declared');
+  } finally {
+    await connection.close();
   }
 }
 
@@ -40,6 +59,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
   return startOrExit(definition.service, async () => {
     const config = loadConfig(processorConfigSchema(definition.defaultPort));
     const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
+    if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, definition.service, logger);
     const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));

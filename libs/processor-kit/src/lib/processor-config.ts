@@ -1,9 +1,7 @@
-import { brokerSchema, commonSchema, ConfigOf, httpSchema, processorSchema } from '@bss/config';
+import { ConfigOf, processorAppSchema } from '@bss/config';
 import { RetrySchedule } from './retry-policy';
 
-export function processorConfigSchema(defaultPort: number) {
-  return { ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema };
-}
+export const processorConfigSchema = processorAppSchema;
 
 export type ProcessorConfig = ConfigOf<ReturnType<typeof processorConfigSchema>>;
 
