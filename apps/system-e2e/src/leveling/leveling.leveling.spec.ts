@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { DIST_APPS_DIR } from './support/system';
+import { DIST_APPS_DIR } from '../support/system';
 
 const run = promisify(execFile);
-const WORKSPACE_ROOT = join(__dirname, '../../..');
+const WORKSPACE_ROOT = join(__dirname, '../../../..');
 const SCREENSHOT = join(WORKSPACE_ROOT, 'docs/images/leveling-report.png');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
