@@ -38,7 +38,7 @@ async function loadgen(args: string[]): Promise<{ report: ReportJson; html: stri
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), html: join(out, 'report.html'), exitCode };
 }
 
-const SPIKE = ['--profile', 'spike', '--rate', '20', '--multiplier', '10', '--spike-at', '5', '--spike-for', '10', '--duration', '30', '--capacity', '40'];
+const SPIKE = ['--profile', 'spike', '--rate', '20', '--multiplier', '10', '--spike-at', '5', '--spike-for', '10', '--duration', '30', '--capacity', '40', '--mix', 'SUBSCRIPTION=1,MNP=1'];
 
 describe('the leveling, measured by the load generator', () => {
   let compare: Awaited<ReturnType<typeof loadgen>>;

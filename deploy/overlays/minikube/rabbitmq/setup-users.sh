@@ -31,5 +31,7 @@ grant "$PRODUCER_RABBITMQ_URL" "" '^$' '^bss\\.orders$' '^$'
 # Each processor may only consume its queue and publish retries and dead letters.
 grant "$SUBSCRIPTION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.subscription$'
 grant "$MNP_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.mnp$'
+grant "$CHANGE_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.change$'
+grant "$TERMINATION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.termination$'
 # KEDA only reads queue statistics.
 grant "$KEDA_RABBITMQ_HOST" "monitoring" '^$' '^$' '^$'

@@ -1,0 +1,1 @@
+module.exports = { processorGenerator: require('./processor/generator') };
