@@ -1,3 +1,4 @@
+import { ORDER_TYPES } from './order-type';
 import { allOrderQueues, orderTypeOfBackendResource, topologyNames } from './routing';
 
 describe('topologyNames', () => {
@@ -8,7 +9,7 @@ describe('topologyNames', () => {
     expect(names.deadLetterQueue).toBe('bss.orders.dead');
     expect(names.queueFor('MNP')).toBe('bss.orders.mnp');
     expect(names.routingKeyFor('SUBSCRIPTION')).toBe('order.subscription');
-    expect(allOrderQueues(names)).toHaveLength(4);
+    expect(allOrderQueues(names)).toHaveLength(ORDER_TYPES.length);
   });
 
   it('maps backend resources back to their order type', () => {

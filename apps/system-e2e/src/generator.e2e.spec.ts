@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { BrokerProbe, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { freePorts, getJson, postJson, RunningSystem } from './support/system';
+
+const WORKSPACE_ROOT = join(__dirname, '../../..');
+const COPIED = ['apps', 'libs', 'tools', 'deploy', 'package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.mjs', 'README.md'];
+
+const { launchSystem } = require('@bss/system-launcher') as {
+  launchSystem: (options: { distAppsDir: string; env: Record<string, string>; ports: { producer: number; backend: number; firstProcessor: number } }) => Promise<RunningSystem>;
+};
+
+/** Runs a command in the copy, failing the test with its output when it fails. */
+function run(copy: string, command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: join(copy, '.nx/cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 32 * 1024 * 1024,
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${`${stdout ?? ''}${stderr ?? ''}`.slice(-4000)}`);
+  }
+}
+
+describe('a new order type is one generator run', () => {
+  const copy = mkdtempSync(join(tmpdir(), 'workspace-'));
+  const names = uniqueTopology('simswap');
+  let system: RunningSystem | undefined;
+
+  beforeAll(() => {
+    for (const entry of COPIED) cpSync(join(WORKSPACE_ROOT, entry), join(copy, entry), { recursive: true });
+    symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    run(copy, 'npx', ['nx', 'g', '@bss/tools:processor', 'simswap', '--maxReplicas', '2']);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    const probe = await BrokerProbe.connect();
+    await probe.deleteTopology(names);
+    await probe.close();
+    rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('builds and tests the generated app and contract', () => {
+    run(copy, 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'producer-api', 'backend-simulator', 'simswap-processor', '--output-style=static']);
+    run(copy, 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '-p', 'simswap-processor', 'contracts', '--output-style=static']);
+  });
+
+  it('renders the overlays with the new processor, its autoscaler and its RabbitMQ user', () => {
+    cpSync(join(copy, 'deploy/base/secrets.env.example'), join(copy, 'deploy/base/secrets.env'));
+    for (const overlay of ['minikube', 'production']) {
+      const objects = parseAllDocuments(run(copy, 'kubectl', ['kustomize', `deploy/overlays/${overlay}`])).map((document) => document.toJS());
+      const named = (kind: string) => objects.filter((object) => object.kind === kind).map((object) => object.metadata.name);
+      expect(named('Deployment')).toContain('simswap-processor');
+      expect(named('ScaledObject')).toContain('simswap-processor');
+    }
+    expect(readFileSync(join(copy, 'deploy/overlays/minikube/rabbitmq/setup-users.sh'), 'utf8')).toContain('SIMSWAP_PROCESSOR_RABBITMQ_URL');
+  });
+
+  it('sends a SIMSWAP order through the running system to the backend ledger', async () => {
+    const [producer, backend] = await freePorts(2);
+    system = await launchSystem({
+      distAppsDir: join(copy, 'dist/apps'),
+      env: { QUEUE_NAME: names.prefix, LOG_LEVEL: 'warn' },
+      ports: { producer, backend, firstProcessor: 35_000 + Math.floor(Math.random() * 10_000) },
+    });
+    const order = { customerId: 'C00012345', msisdn: '010-5555-6666' };
+    const accepted = await postJson(`${system.url('producer-api')}/api/v1/orders`, { type: 'simswap', payload: order });
+    expect(accepted.status).toBe(202);
+    const orderId = accepted.body['orderId'] as string;
+    const ledger = await eventually(
+      () => getJson<{ entries: { orderId: string; type: string; appliedBy: string }[] }>(`${system?.url('backend-simulator')}/api/v1/ledger`),
+      (current) => current.entries.some((entry) => entry.orderId === orderId),
+    );
+    expect(ledger.entries).toEqual([expect.objectContaining({ orderId, type: 'SIMSWAP', appliedBy: 'simswap-processor' })]);
+  });
+});
