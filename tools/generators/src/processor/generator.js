@@ -10,7 +10,7 @@ async function processorGenerator(tree, options) {
   const names = namesOf(options.type);
   const contractExists = tree.read('libs/contracts/src/lib/order-type.ts', 'utf-8').includes(`'${names.TYPE}'`);
   if (!contractExists) addContract(tree, names);
-  addApp(tree, names, options);
+  addApp(tree, names);
   addDeployment(tree, names, options);
   addReadmeRow(tree, names);
   await formatFiles(tree);
@@ -103,7 +103,7 @@ function nextProcessorPort(tree) {
   return Math.max(8080, ...ports) + 1;
 }
 
-function addApp(tree, { TYPE, lower, Pascal, app }, options) {
+function addApp(tree, { TYPE, lower, Pascal, app }) {
   const root = `apps/${app}`;
   if (tree.exists(`${root}/project.json`)) return;
   const port = nextProcessorPort(tree);
@@ -172,7 +172,6 @@ describe('${Pascal}OrderHandler', () => {
 });
 `,
   );
-  void options;
 }
 
 function addDeployment(tree, { TYPE, lower, app }, options) {
@@ -181,12 +180,20 @@ function addDeployment(tree, { TYPE, lower, app }, options) {
   create(
     tree,
     `deploy/base/${app}.yaml`,
-    tree
-      .read('deploy/base/mnp-processor.yaml', 'utf-8')
-      .replaceAll('mnp-processor', app)
-      .replaceAll('MNP_PROCESSOR', keyPrefix)
-      .replaceAll('"8082"', `"${port}"`)
-      .replace('containerPort: 8082', `containerPort: ${port}`),
+    withOwnSetting(
+      withOwnSetting(
+        tree
+          .read('deploy/base/mnp-processor.yaml', 'utf-8')
+          .replaceAll('mnp-processor', app)
+          .replaceAll('MNP_PROCESSOR', keyPrefix)
+          .replaceAll('"8082"', `"${port}"`)
+          .replace('containerPort: 8082', `containerPort: ${port}`),
+        'BACKEND_RATE_LIMIT',
+        options.rate ?? DEFAULT_RATE,
+      ),
+      'CONCURRENCY',
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+    ),
   );
   edit(tree, 'deploy/base/kustomization.yaml', `  - ${app}.yaml`, (text) => text.replace('  - network-policies.yaml', `  - ${app}.yaml\n  - network-policies.yaml`));
   edit(tree, 'deploy/base/secrets.env.example', `${keyPrefix}_RABBITMQ_URL`, (text) =>
@@ -210,6 +217,17 @@ function addDeployment(tree, { TYPE, lower, app }, options) {
     text.replace(/# KEDA only reads queue statistics\./, (comment) => `${grant}\n${comment}`),
   );
   edit(tree, 'deploy/overlays/production/topology.yaml', `name: bss.orders.${lower}\n`, (text) => `${text.trimEnd()}\n${productionTopology(lower, app)}`);
+}
+
+const DEFAULT_RATE = 100;
+const DEFAULT_CONCURRENCY = 10;
+
+/** The type's own value for a setting every processor otherwise takes from bss-config. */
+function withOwnSetting(yaml, key, value) {
+  const shared = new RegExp(`( +- name: ${key}\\n)( +)valueFrom:\\n +configMapKeyRef: \\{ name: bss-config, key: ${key} \\}\\n`);
+  const changed = yaml.replace(shared, (_match, name, indent) => `${name}${indent}value: "${value}"\n`);
+  if (changed === yaml) throw new Error(`the processor manifest template has no ${key} entry`);
+  return changed;
 }
 
 function productionTopology(lower, app) {

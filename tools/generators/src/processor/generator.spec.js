@@ -26,7 +26,7 @@ function snapshot(tree) {
 describe('processor generator', () => {
   it('adds a new order type end to end: contract, app, deployment, README', async () => {
     const tree = workspaceTree();
-    await processorGenerator(tree, { type: 'simswap', maxReplicas: 4 });
+    await processorGenerator(tree, { type: 'simswap', rate: 60, concurrency: 5, maxReplicas: 4 });
 
     expect(tree.read('libs/contracts/src/lib/order-type.ts', 'utf-8')).toContain(`'SIMSWAP'] as const`);
     expect(tree.read('libs/contracts/src/lib/payloads/payload-registry.ts', 'utf-8')).toContain('SIMSWAP: SimswapPayload');
@@ -41,7 +41,10 @@ describe('processor generator', () => {
     expect(JSON.parse(tree.read('apps/simswap-processor/project.json', 'utf-8'))).toMatchObject({ name: 'simswap-processor', tags: ['type:app', 'scope:processor', 'platform:node'] });
     expect(tree.read('apps/simswap-processor/Dockerfile', 'utf-8')).toContain('dist/apps/simswap-processor/package.json');
 
-    expect(tree.read('deploy/base/simswap-processor.yaml', 'utf-8')).toContain('key: SIMSWAP_PROCESSOR_RABBITMQ_URL');
+    const deployment = tree.read('deploy/base/simswap-processor.yaml', 'utf-8');
+    expect(deployment).toContain('key: SIMSWAP_PROCESSOR_RABBITMQ_URL');
+    expect(deployment).toMatch(/- name: BACKEND_RATE_LIMIT\n +value: "60"/);
+    expect(deployment).toMatch(/- name: CONCURRENCY\n +value: "5"/);
     expect(tree.read('deploy/base/kustomization.yaml', 'utf-8')).toContain('- simswap-processor.yaml');
     expect(tree.read('deploy/base/secrets.env.example', 'utf-8')).toContain('SIMSWAP_PROCESSOR_RABBITMQ_URL=');
     expect(tree.read('deploy/components/keda/simswap-processor.yaml', 'utf-8')).toMatch(/queueName: bss\.orders\.simswap[\s\S]*|maxReplicaCount: 4/);
