@@ -1,5 +1,6 @@
 const { spawn } = require('node:child_process');
 const { existsSync, readdirSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { join } = require('node:path');
 const readline = require('node:readline');
 
@@ -128,4 +129,17 @@ async function stopAll(running, graceMs = 30_000) {
   return codes;
 }
 
-module.exports = { launchSystem, discoverApps };
+/** Ports the OS says are free right now, for runs that must not collide with another one. */
+async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+module.exports = { launchSystem, freePorts };

@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { BrokerProbe, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { launchSystem } from '@bss/system-launcher';
 import { freePorts, getJson, postJson, RunningSystem } from './support/system';
 
 const WORKSPACE_ROOT = join(__dirname, '../../..');
 const COPIED = ['apps', 'libs', 'tools', 'deploy', 'package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.mjs', 'README.md'];
 
-const { launchSystem } = require('@bss/system-launcher') as {
-  launchSystem: (options: { distAppsDir: string; env: Record<string, string>; ports: { producer: number; backend: number; firstProcessor: number } }) => Promise<RunningSystem>;
-};
 
 /** Runs a command in the copy, failing the test with its output when it fails. */
 function run(copy: string, command: string, args: string[]): string {

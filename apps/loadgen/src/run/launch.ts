@@ -1,44 +1,10 @@
-import { OrderType } from '@bss/contracts';
+import { freePorts, launchSystem, RunningSystem } from '@bss/system-launcher';
 import { randomBytes } from 'node:crypto';
-import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 
-interface LaunchedApp {
-  readonly name: string;
-  readonly orderType?: OrderType;
-}
-
-export interface LaunchedSystem {
-  readonly apps: readonly LaunchedApp[];
+export interface LaunchedSystem extends RunningSystem {
   readonly apiKey: string;
   readonly queuePrefix: string;
-  url(name: string): string;
-  stop(): Promise<unknown>;
-}
-
-// Plain CommonJS shared with `npm start` and the end-to-end tests, so every run starts the apps the same way.
-const { launchSystem } = require('@bss/system-launcher') as {
-  launchSystem: (options: {
-    distAppsDir: string;
-    env: Record<string, string>;
-    ports: { producer: number; backend: number; firstProcessor: number };
-    replicas: Record<string, number>;
-    onLine: (app: string, line: string) => void;
-  }) => Promise<Omit<LaunchedSystem, 'apiKey' | 'queuePrefix'>>;
-};
-
-function listenOnFreePort(): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, listenOnFreePort));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 /**
@@ -82,7 +48,7 @@ export async function launchForRun(settings: LaunchSettings, label: string): Pro
     replicas: settings.replicas,
     onLine: settings.onLine,
   });
-  return { ...system, apps: system.apps, url: (name) => system.url(name), stop: () => system.stop(), apiKey, queuePrefix };
+  return Object.assign(system, { apiKey, queuePrefix });
 }
 
 export const DEFAULT_DIST_APPS_DIR = join(process.cwd(), 'dist/apps');

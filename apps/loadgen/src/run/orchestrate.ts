@@ -1,4 +1,4 @@
-import { ORDER_TYPES, OrderType, topologyNames } from '@bss/contracts';
+import { ORDER_TYPES, OrderType, parseOrderType, topologyNames } from '@bss/contracts';
 import { LoadgenOptions } from '../cli/options';
 import { BrokerConnection, inspectQueues } from '@bss/messaging';
 import { judge, Verdict } from '../report/verdict';
@@ -41,7 +41,7 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
       );
     }
     const prefix = system?.queuePrefix ?? options.queuePrefix;
-    const types = system ? system.apps.flatMap((app) => (app.orderType ? [app.orderType] : [])) : await servedTypes(management, prefix);
+    const types = system ? system.apps.flatMap((app) => parseOrderType(app.orderType) ?? []) : await servedTypes(management, prefix);
     const mix: OrderMix = parseMix(options.mix, [...new Set(types)]);
     const run = await runLoad({
       mode,

@@ -1,50 +1,10 @@
 import { join } from 'node:path';
-import { createServer, Server } from 'node:net';
+import { freePorts, launchSystem, RunningSystem } from '@bss/system-launcher';
 
-export interface LaunchOptions {
-  distAppsDir: string;
-  env: Record<string, string>;
-  ports: { producer: number; backend: number; firstProcessor: number };
-  onLine?: (app: string, line: string) => void;
-}
-
-export interface RunningApp {
-  name: string;
-  port: number;
-  pid: number;
-  orderType?: string;
-  exitCode?: number | string;
-}
-
-export interface RunningSystem {
-  apps: RunningApp[];
-  url(name: string): string;
-  stop(): Promise<Record<string, number | string>>;
-  kill(name: string, signal?: NodeJS.Signals): Promise<number | string>;
-  restart(name: string): Promise<RunningApp>;
-}
-
-// Plain CommonJS shared with the local start command, so the tests run the system exactly as users do.
-const { launchSystem } = require('@bss/system-launcher') as {
-  launchSystem: (options: LaunchOptions) => Promise<RunningSystem>;
-};
+export type { RunningApp, RunningSystem } from '@bss/system-launcher';
+export { freePorts } from '@bss/system-launcher';
 
 export const DIST_APPS_DIR = join(__dirname, '../../../../dist/apps');
-
-function listenOnFreePort(): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** Ports the OS says are free now, for a run that must not collide with another one. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, listenOnFreePort));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
 
 /** Starts every built app on fresh ports, collecting each app's log lines into `logs`. */
 export async function startSystem(env: Record<string, string>, logs: Map<string, string[]>): Promise<RunningSystem> {

@@ -1,0 +1,29 @@
+export interface LaunchOptions {
+  distAppsDir: string;
+  env?: Record<string, string>;
+  ports: { producer: number; backend: number; firstProcessor: number };
+  /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
+  replicas?: Record<string, number>;
+  onLine?: (app: string, line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  name: string;
+  role: 'producer' | 'processor' | 'backend';
+  port: number;
+  pid: number;
+  orderType?: string;
+  exitCode?: number | string;
+}
+
+export interface RunningSystem {
+  apps: RunningApp[];
+  url(name: string): string;
+  stop(): Promise<Record<string, number | string>>;
+  kill(name: string, signal?: NodeJS.Signals): Promise<number | string>;
+  restart(name: string): Promise<RunningApp>;
+}
+
+export function launchSystem(options: LaunchOptions): Promise<RunningSystem>;
+export function freePorts(count: number): Promise<number[]>;
