@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the local services the tests talk to and starts any that is down, with the same commands
-# the machine uses at boot. RabbitMQ (with its management API) and Redis are required; PostgreSQL
-# is started when present.
+# the machine uses at boot. RabbitMQ (with its management API), Redis and PostgreSQL (the ops
+# console's dead-letter store) are all required.
 set -euo pipefail
 
 port_open() {
@@ -40,8 +40,8 @@ if ! port_open 6379; then
 fi
 wait_for_port Redis 6379 30
 
-if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
+if ! port_open 5432; then
   echo "PostgreSQL is down; starting it"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-  wait_for_port PostgreSQL 5432 30
 fi
+wait_for_port PostgreSQL 5432 30
