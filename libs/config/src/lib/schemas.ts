@@ -155,9 +155,55 @@ export const backendSimulatorSchema = {
   }),
 };
 
+export const opsConsoleSchema = {
+  DATABASE_URL: url({
+    protocols: ['postgres:', 'postgresql:'],
+    secret: true,
+    default: 'postgres://postgres@127.0.0.1:5432/test',
+    description: 'PostgreSQL holding the dead-letter store, credentials included (from a Secret in Kubernetes)',
+  }),
+  DATABASE_SCHEMA: text({
+    default: 'bss_ops',
+    pattern: /^[a-z_][a-z0-9_]{0,62}$/,
+    hint: 'a lower-case SQL identifier (letters, digits, underscores)',
+    description: 'Schema of the dead-letter tables, created at start-up if missing',
+  }),
+  RABBITMQ_MANAGEMENT_URL: url({
+    protocols: ['http:', 'https:'],
+    secret: true,
+    default: 'http://guest:guest@127.0.0.1:15672',
+    description: 'RabbitMQ management API, credentials in the URL (a monitoring user is enough)',
+  }),
+  OPS_VIEWER_TOKENS: list({
+    default: [],
+    secret: true,
+    itemPattern: /^\S{16,256}$/,
+    itemHint: '16 to 256 characters without spaces',
+    description: 'Comma-separated bearer tokens that may read the dashboard and dead letters',
+  }),
+  OPS_OPERATOR_TOKENS: list({
+    default: [],
+    secret: true,
+    itemPattern: /^\S{16,256}$/,
+    itemHint: '16 to 256 characters without spaces',
+    description: 'Comma-separated bearer tokens that may also replay and purge dead letters',
+  }),
+  PROCESSOR_METRICS_URLS: list({
+    default: [],
+    itemPattern: /^https?:\/\/\S+$/,
+    itemHint: 'http(s) URLs of /metrics endpoints',
+    description:
+      "Processors' /metrics URLs; a host resolving to several addresses (a headless Service) is scraped at each address",
+  }),
+  SAMPLE_INTERVAL_MS: integer({ min: 100, max: 60_000, default: 1000, description: 'How often the live overview is sampled' }),
+  HISTORY_SECONDS: integer({ min: 10, max: 86_400, default: 300, description: 'How much overview history is kept in memory' }),
+};
+
 /** Every app's whole schema, in one place: the apps load them, the deployment checks derive env keys from them. */
 export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...producerSchema };
 
 export const processorAppSchema = (defaultPort: number) => ({ ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema });
 
 export const backendSimulatorAppSchema = { ...commonSchema, ...httpSchema(8090), ...backendSimulatorSchema };
+
+export const opsConsoleAppSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8085), ...opsConsoleSchema };
