@@ -3,3 +3,5 @@ export * from './lib/logger';
 export * from './lib/nest-logger';
 export * from './lib/correlation';
 export * from './lib/fail-fast';
+/** Metrics: `createMetrics({ enabled })` per process, `MetricsModule.register(metrics)` serves GET /metrics. */
+export * from './lib/metrics';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from './logger';
-import { maskCustomerId, maskMsisdn, maskMsisdnsInText, maskName, maskPersonalData } from './masking';
+import { maskCustomerId, maskMsisdn, maskMsisdnsInText, maskName, maskPersonalData, maskPersonalDataInText } from './masking';
 import { resolveCorrelationId } from './correlation';
 
 describe('masking', () => {
@@ -14,7 +14,9 @@ describe('masking', () => {
   });
 
   it('masks customer ids and names', () => {
-    expect(maskCustomerId('C00012345')).toBe('C0001****');
+    expect(maskCustomerId('C00012345')).toBe('C0*****45');
+    expect(maskCustomerId('C123456789012')).toBe('C1*********12');
+    expect(maskCustomerId('C1234')).toBe('*****');
     expect(maskName('김민수')).toBe('김**');
   });
 
@@ -26,16 +28,20 @@ describe('masking', () => {
       newHolder: { customerId: 'C00022222', name: '김민수', relationship: 'CHILD' },
     };
     expect(maskPersonalData(payload)).toEqual({
-      customerId: 'C0001****',
+      customerId: 'C0*****11',
       msisdn: '010-****-3333',
       changeKind: 'FAMILY',
-      newHolder: { customerId: 'C0002****', name: '김**', relationship: 'CHILD' },
+      newHolder: { customerId: 'C0*****22', name: '김**', relationship: 'CHILD' },
     });
     expect(payload.msisdn).toBe('010-2222-3333');
   });
 
   it('masks MSISDNs inside free text', () => {
     expect(maskMsisdnsInText('number 01098765432 is not portable')).toBe('number 010****5432 is not portable');
+  });
+
+  it('masks MSISDNs and customer ids inside free text', () => {
+    expect(maskPersonalDataInText('C0005432101 owns 010-9876-5432, not C99900001')).toBe('C0*******01 owns 010-****-5432, not C9*****01');
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Personal data never reaches the logs whole. MSISDNs keep their prefix and last four digits
- * (enough to tell lines apart when debugging), customer ids their first five characters, names
- * their first character.
+ * (enough to tell lines apart when debugging), customer ids their first two and last two
+ * characters, names their first character.
  */
 export function maskMsisdn(msisdn: string): string {
   const match = /^(01\d)(-?)(\d{3,4})(-?)(\d{4})$/.exec(msisdn);
@@ -10,8 +10,12 @@ export function maskMsisdn(msisdn: string): string {
   return `${prefix}${firstDash}${'*'.repeat(middle.length)}${secondDash}${last}`;
 }
 
+/** Ids shorter than this are masked whole: a kept prefix and suffix would give most of them away. */
+const SHORTEST_PARTLY_SHOWN_CUSTOMER_ID = 7;
+
 export function maskCustomerId(customerId: string): string {
-  return customerId.length <= 5 ? '*'.repeat(customerId.length) : `${customerId.slice(0, 5)}${'*'.repeat(customerId.length - 5)}`;
+  if (customerId.length < SHORTEST_PARTLY_SHOWN_CUSTOMER_ID) return '*'.repeat(customerId.length);
+  return `${customerId.slice(0, 2)}${'*'.repeat(customerId.length - 4)}${customerId.slice(-2)}`;
 }
 
 export function maskName(name: string): string {
@@ -43,4 +47,11 @@ const MSISDN_IN_TEXT = /\b(01[016789])-?(\d{3,4})-?(\d{4})\b/g;
 /** Masks MSISDNs inside free text such as error messages echoed by a backend. */
 export function maskMsisdnsInText(text: string): string {
   return text.replace(MSISDN_IN_TEXT, (msisdn) => maskMsisdn(msisdn));
+}
+
+const CUSTOMER_ID_IN_TEXT = /\bC\d{8,12}\b/g;
+
+/** Masks MSISDNs and customer ids inside free text such as error messages echoed by a backend. */
+export function maskPersonalDataInText(text: string): string {
+  return maskMsisdnsInText(text).replace(CUSTOMER_ID_IN_TEXT, (customerId) => maskCustomerId(customerId));
 }
