@@ -7,6 +7,8 @@ import { appConfigSchemas, unknownFieldErrors, validateAgainstModel } from './sc
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job'];
 const OPERATOR_KINDS = ['RabbitmqCluster', 'Queue', 'Exchange', 'Binding', 'User', 'Permission'];
+/** Secrets the cluster's secret management provides, named in the overlay's kustomization.yaml. */
+const EXTERNAL_SECRETS = { production: ['ops-console-database'] };
 const schemas = appConfigSchemas();
 
 const workloads = (objects) => objects.filter((object) => WORKLOAD_KINDS.includes(object.kind));
@@ -16,7 +18,7 @@ const processors = (objects) => objects.filter((object) => object.kind === 'Depl
 /** The app whose config a container reads, or undefined for third-party images. */
 function appOf(container) {
   const image = container.image.split(':')[0];
-  if (image === 'producer-api' || image === 'backend-simulator') return image;
+  if (['producer-api', 'backend-simulator', 'ops-console'].includes(image)) return image;
   if (image.endsWith('-processor')) return 'processor';
   return undefined;
 }
@@ -132,7 +134,8 @@ for (const overlay of OVERLAYS) {
               read.add(configKey.key);
             }
             const secretKey = variable.valueFrom?.secretKeyRef;
-            if (secretKey) assert.ok(secretKey.key in secret.data, `${workload.metadata.name} reads missing secret key ${secretKey.key}`);
+            if (secretKey?.name === secret.metadata.name) assert.ok(secretKey.key in secret.data, `${workload.metadata.name} reads missing secret key ${secretKey.key}`);
+            else if (secretKey) assert.ok(EXTERNAL_SECRETS[overlay]?.includes(secretKey.name), `${workload.metadata.name} reads Secret ${secretKey.name}, which nothing provides`);
           }
         }
       }
@@ -144,7 +147,7 @@ for (const overlay of OVERLAYS) {
         const text = JSON.stringify(object);
         assert.doesNotMatch(text, /bitnami/i, `${object.kind}/${object.metadata.name}`);
         if (object.kind === 'Secret') continue;
-        assert.doesNotMatch(text, /(amqps?|redis):\/\/[^:"]+:[^@"]+@/, `${object.kind}/${object.metadata.name} embeds a credential`);
+        assert.doesNotMatch(text, /(amqps?|redis|https?|postgres(ql)?):\/\/[^:"/]+:[^@"]+@/, `${object.kind}/${object.metadata.name} embeds a credential`);
         for (const workload of workloads([object])) {
           for (const container of podSpec(workload).containers) {
             for (const variable of container.env ?? []) {

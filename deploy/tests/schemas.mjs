@@ -7,10 +7,11 @@ import { WORKSPACE_ROOT } from './render.mjs';
 
 const CORE_GROUP = '';
 
-/** Where kubernetes-models and @kubernetes-models/keda keep the model of an apiVersion + kind. */
+/** Where kubernetes-models, @kubernetes-models/keda and @kubernetes-models/prometheus-operator keep the model of an apiVersion + kind. */
 export function modelModule(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [CORE_GROUP, apiVersion];
   if (group === 'keda.sh') return `@kubernetes-models/keda/keda.sh/${version}/${kind}`;
+  if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}/${kind}`;
   if (group.endsWith('rabbitmq.com')) return undefined;
   return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
 }
@@ -67,5 +68,6 @@ export function appConfigSchemas() {
     'producer-api': Object.keys(config.producerApiSchema),
     processor: Object.keys(config.processorAppSchema(0)),
     'backend-simulator': Object.keys(config.backendSimulatorAppSchema),
+    'ops-console': Object.keys(config.opsConsoleAppSchema),
   };
 }

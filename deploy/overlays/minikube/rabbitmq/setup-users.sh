@@ -33,5 +33,8 @@ grant "$SUBSCRIPTION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[
 grant "$MNP_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.mnp$'
 grant "$CHANGE_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.change$'
 grant "$TERMINATION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.termination$'
+# The ops console consumes dead letters, republishes replays to the orders exchange, and reads queue
+# statistics from the management API (monitoring tag).
+grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\.orders$' '^bss\\.orders\\.dead$'
 # KEDA only reads queue statistics.
 grant "$KEDA_RABBITMQ_HOST" "monitoring" '^$' '^$' '^$'
