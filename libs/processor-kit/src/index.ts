@@ -8,3 +8,4 @@ export * from './lib/processor-config';
 export * from './lib/bootstrap-processor';
 export * from './lib/retry-policy';
 export * from './lib/limiter';
+export * from './lib/processor-metrics';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HealthModule, READINESS_PROBES } from '@bss/health';
-import type { Logger } from '@bss/observability';
+import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { BackendOrdersController } from './backend-orders.controller';
 import { FaultInjector } from './fault-injector';
 import { FaultsController } from './faults.controller';
@@ -13,10 +13,10 @@ import { capacitiesOf, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-con
 
 @Module({})
 export class SimulatorModule {
-  static register(config: SimulatorConfig, logger: Logger): DynamicModule {
+  static register(config: SimulatorConfig, logger: Logger, metrics: Metrics): DynamicModule {
     return {
       module: SimulatorModule,
-      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [] } })],
+      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [] } }), MetricsModule.register(metrics)],
       controllers: [BackendOrdersController, LedgerController, LoadController, FaultsController],
       providers: [
         OrderLedger,

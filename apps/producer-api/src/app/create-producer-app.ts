@@ -2,8 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { BrokerConnection, ConfirmedPublisher, topologyFromSettings } from '@bss/messaging';
-import { Logger, NestPinoLogger } from '@bss/observability';
+import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { installCorrelationIds } from './http/correlation';
+import { countEdgeRejections } from './http/rejection-metrics';
+import { IntakeMetrics } from './intake/intake-metrics';
 import { requireJsonBodies } from './http/request-errors';
 import { installStrictJsonParser } from './http/strict-json-parser';
 import { ProducerConfig } from './producer-config';
@@ -15,13 +17,17 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
   const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'producer-api', logger });
   const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS });
 
+  const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
+  const intakeMetrics = new IntakeMetrics(metrics);
+
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true });
   installCorrelationIds(adapter.getInstance());
+  countEdgeRejections(adapter.getInstance(), intakeMetrics);
   requireJsonBodies(adapter.getInstance());
   installStrictJsonParser(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    ProducerModule.register({ config, logger, connection, publisher, names: topology.names }),
+    ProducerModule.register({ config, logger, connection, publisher, names: topology.names, metrics, intakeMetrics }),
     adapter,
     // Nest's own body parsers would replace the strict JSON parser and add a form parser.
     { logger: new NestPinoLogger(logger), bodyParser: false },

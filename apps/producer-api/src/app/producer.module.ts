@@ -2,9 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TopologyNames } from '@bss/contracts';
 import { HealthModule, READINESS_PROBES } from '@bss/health';
 import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher } from '@bss/messaging';
-import type { Logger } from '@bss/observability';
+import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { BrokerErrorsFilter } from './http/broker-errors.filter';
+import { IntakeMetrics } from './intake/intake-metrics';
 import { IntakeStats } from './intake/intake-stats';
 import { OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
 import { OrdersController } from './intake/orders.controller';
@@ -17,6 +18,8 @@ export interface ProducerDependencies {
   readonly connection: BrokerConnection;
   readonly publisher: ConfirmedPublisher;
   readonly names: TopologyNames;
+  readonly metrics: Metrics;
+  readonly intakeMetrics: IntakeMetrics;
 }
 
 @Module({})
@@ -34,11 +37,13 @@ export class ProducerModule {
           probes: { provide: READINESS_PROBES, useValue: [brokerProbe] },
           drainDelayMs: dependencies.config.SHUTDOWN_DRAIN_DELAY_SEC * 1000,
         }),
+        MetricsModule.register(dependencies.metrics),
       ],
       controllers: [OrdersController, SeedCompatController],
       providers: [
         OrderIntakeService,
         IntakeStats,
+        { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
         ApiKeyGuard,
         BrokerErrorsFilter,
         { provide: PRODUCER_CONFIG, useValue: dependencies.config },

@@ -6,9 +6,10 @@ import { OrderType } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
 import { BrokerConnection, BrokerConnectionCloser, declareTopology, topologyFromSettings } from '@bss/messaging';
-import { createLogger, Logger, NestPinoLogger, startOrExit } from '@bss/observability';
+import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
+import { ProcessorMetrics } from './processor-metrics';
 import { prefetchOf, ProcessorConfig, processorConfigSchema, retryScheduleOf } from './processor-config';
 import { retryStepsOf } from './retry-policy';
 import { createBackendBudget } from './limiter/budget-from-config';
@@ -63,6 +64,9 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
+    const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
+    const processorMetrics = new ProcessorMetrics(metrics, definition.orderType);
+    processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
     const retrySchedule = retryScheduleOf(config);
     const topology = topologyFromSettings(config, retryStepsOf(retrySchedule));
     const server = new OrderQueueServer(connection, {
@@ -74,6 +78,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
       retrySchedule,
       shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
       logger,
+      metrics: processorMetrics,
     });
     const consumerProbe: ReadinessProbe = {
       name: 'broker',
@@ -82,10 +87,13 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     };
 
     @Module({
-      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } })],
+      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } }), MetricsModule.register(metrics)],
       controllers: [definition.handler],
       providers: [
-        { provide: BackendClient, useValue: new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis)) },
+        {
+          provide: BackendClient,
+          useValue: new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis), processorMetrics),
+        },
         ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
         { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
       ],

@@ -1,10 +1,11 @@
 import { decodeEnvelope, OrderEnvelope, OrderType } from '@bss/contracts';
 import { ConsumedMessage, Disposition } from '@bss/messaging';
-import { Logger, maskMsisdnsInText } from '@bss/observability';
+import { Logger, maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { decideRetry, RetrySchedule } from './retry-policy';
 import { BackendBusyError } from './limiter/backend-budget';
+import { DeliveryOutcome, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
 
@@ -15,7 +16,11 @@ export interface OrderDispatcherOptions {
   readonly retrySchedule: RetrySchedule;
   readonly invoke: InvokeHandler;
   readonly logger: Logger;
+  readonly metrics?: ProcessorMetrics;
 }
+
+/** The order as far as the metrics need it; absent when the delivery could not be decoded. */
+type AcceptedOrder = Pick<OrderEnvelope, 'acceptedAt'> | undefined;
 
 /**
  * Turns one delivery into a disposition: decode and validate, run the handler under the processing
@@ -23,26 +28,30 @@ export interface OrderDispatcherOptions {
  * and duration; never the payload.
  */
 export class OrderDispatcher {
-  constructor(private readonly options: OrderDispatcherOptions) {}
+  private readonly metrics: ProcessorMetrics;
+
+  constructor(private readonly options: OrderDispatcherOptions) {
+    this.metrics = options.metrics ?? unrecordedProcessorMetrics();
+  }
 
   async dispatch(message: ConsumedMessage): Promise<Disposition> {
     const started = performance.now();
     const decoded = decodeEnvelope(message.content);
     if (!decoded.ok) {
-      return this.finish(message, started, { kind: 'dead-letter', reason: decoded.defect, error: decoded.detail }, {});
+      return this.finish(message, started, { kind: 'dead-letter', reason: decoded.defect, error: decoded.detail }, {}, undefined);
     }
     const { envelope } = decoded;
     const facts = { orderId: envelope.id, type: envelope.type, correlationId: envelope.correlationId };
     if (envelope.type !== this.options.orderType) {
       const error = `a ${envelope.type} order reached the ${this.options.orderType} processor`;
-      return this.finish(message, started, { kind: 'dead-letter', reason: 'wrong-queue', error }, facts);
+      return this.finish(message, started, { kind: 'dead-letter', reason: 'wrong-queue', error }, facts, envelope);
     }
     try {
       const result = await this.invokeWithTimeout(envelope, message);
-      const detail = result.outcome === 'rejected' ? { detail: maskMsisdnsInText(result.detail) } : {};
-      return this.finish(message, started, { kind: 'ack' }, { ...facts, outcome: result.outcome, ...detail });
+      const detail = result.outcome === 'rejected' ? { detail: maskPersonalDataInText(result.detail) } : {};
+      return this.finish(message, started, { kind: 'ack' }, { ...facts, outcome: result.outcome, ...detail }, envelope, result.outcome);
     } catch (error) {
-      return this.onFailure(message, started, error, facts);
+      return this.onFailure(message, started, error, facts, envelope);
     }
   }
 
@@ -51,20 +60,21 @@ export class OrderDispatcher {
     started: number,
     error: unknown,
     facts: Record<string, unknown>,
+    order: AcceptedOrder,
   ): Disposition {
-    const text = maskMsisdnsInText(error instanceof Error ? error.message : String(error));
+    const text = maskPersonalDataInText(error instanceof Error ? error.message : String(error));
     if (error instanceof TerminalOrderError) {
-      return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts);
+      return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts, order);
     }
     if (error instanceof BackendBusyError) {
       const deferral: Disposition = { kind: 'retry', step: 1, delayMs: error.waitMs, error: text, countsAsAttempt: false };
-      return this.finish(message, started, deferral, facts);
+      return this.finish(message, started, deferral, facts, order);
     }
     const decision = decideRetry(this.options.retrySchedule, message.attempt);
     const disposition: Disposition = decision.retry
       ? { kind: 'retry', step: decision.step, delayMs: decision.delayMs, error: text }
       : { kind: 'dead-letter', reason: 'retries-exhausted', error: text };
-    return this.finish(message, started, disposition, facts);
+    return this.finish(message, started, disposition, facts, order);
   }
 
   private async invokeWithTimeout(envelope: OrderEnvelope, message: ConsumedMessage): Promise<OrderOutcome> {
@@ -95,19 +105,46 @@ export class OrderDispatcher {
     started: number,
     disposition: Disposition,
     facts: Record<string, unknown>,
+    order: AcceptedOrder,
+    handled?: OrderOutcome['outcome'],
   ): Disposition {
+    const durationMs = performance.now() - started;
+    this.record(disposition, order, handled, durationMs / 1000);
     const line = {
       ...facts,
       messageId: message.messageId,
       attempt: message.attempt,
       redelivered: message.redelivered,
       disposition: disposition.kind,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      durationMs: Math.round(durationMs * 10) / 10,
       ...dispositionFacts(disposition),
     };
     if (disposition.kind === 'ack') this.options.logger.info(line, 'order processed');
     else this.options.logger.warn(line, DISPOSITION_MESSAGES[disposition.kind]);
     return disposition;
+  }
+
+  private record(disposition: Disposition, order: AcceptedOrder, handled: OrderOutcome['outcome'] | undefined, seconds: number): void {
+    const outcome = deliveryOutcomeOf(disposition, handled);
+    this.metrics.delivered(outcome, seconds);
+    if (disposition.kind === 'retry' && outcome === 'retried') this.metrics.retryScheduled(disposition.step);
+    if (disposition.kind === 'dead-letter') this.metrics.deadLettered(disposition.reason);
+    if (order && (outcome === 'applied' || outcome === 'duplicate' || outcome === 'rejected' || outcome === 'dead-lettered')) {
+      this.metrics.finished(outcome, order.acceptedAt);
+    }
+  }
+}
+
+function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outcome'] | undefined): DeliveryOutcome {
+  switch (disposition.kind) {
+    case 'ack':
+      return handled ?? 'applied';
+    case 'retry':
+      return disposition.countsAsAttempt === false ? 'deferred' : 'retried';
+    case 'dead-letter':
+      return 'dead-lettered';
+    case 'requeue':
+      return 'requeued';
   }
 }
 

@@ -1,11 +1,13 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { OrderEnvelope, OrderType } from '@bss/contracts';
-import { BrokerConnection, OrderConsumer, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, Disposition, OrderConsumer, TopologyOptions } from '@bss/messaging';
 import { Logger } from '@bss/observability';
 import { lastValueFrom } from 'rxjs';
 import { handlerPatternFor } from './handles-orders.decorator';
 import { OrderContext, OrderOutcome } from './order-context';
 import { OrderDispatcher } from './order-dispatcher';
+import { ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
+import { QueueLengthSampler } from './queue-length-sampler';
 import { RetrySchedule } from './retry-policy';
 
 export interface OrderQueueServerOptions {
@@ -17,6 +19,7 @@ export interface OrderQueueServerOptions {
   readonly retrySchedule: RetrySchedule;
   readonly shutdownGraceMs: number;
   readonly logger: Logger;
+  readonly metrics?: ProcessorMetrics;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface OrderQueueServerOptions {
  */
 export class OrderQueueServer extends Server implements CustomTransportStrategy {
   private consumer?: OrderConsumer;
+  private sampler?: QueueLengthSampler;
 
   constructor(
     private readonly connection: BrokerConnection,
@@ -39,24 +43,29 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
     const handler = this.getHandlerByPattern(pattern);
     if (!handler) throw new Error(`no @HandlesOrders('${this.options.orderType}') handler is registered`);
 
+    const metrics = this.options.metrics ?? unrecordedProcessorMetrics();
+    const queue = this.options.topology.names.queueFor(this.options.orderType);
     const dispatcher = new OrderDispatcher({
       orderType: this.options.orderType,
       processor: this.options.processor,
       timeoutMs: this.options.timeoutMs,
       retrySchedule: this.options.retrySchedule,
       logger: this.options.logger,
+      metrics,
       invoke: async (order: OrderEnvelope, context: OrderContext) =>
         lastValueFrom(this.transformToObservable(await handler(order, context))) as Promise<OrderOutcome>,
     });
     this.consumer = new OrderConsumer(this.connection, {
-      queue: this.options.topology.names.queueFor(this.options.orderType),
+      queue,
       prefetch: this.options.prefetch,
       topology: this.options.topology,
       retryRoutingKey: this.options.topology.names.routingKeyFor(this.options.orderType),
       logger: this.options.logger,
-      handle: (message) => dispatcher.dispatch(message),
+      handle: (message) => countingHandBacks(() => dispatcher.dispatch(message), metrics),
     });
     this.consumer.start();
+    this.sampler = new QueueLengthSampler(this.connection, queue, metrics);
+    this.sampler.start();
     callback();
   }
 
@@ -69,6 +78,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
   }
 
   async close(): Promise<void> {
+    this.sampler?.stop();
     if (!this.consumer) return;
     const { finished, handedBack } = await this.consumer.stop(this.options.shutdownGraceMs);
     this.options.logger.info({ finished, handedBack }, 'consumer stopped');
@@ -81,5 +91,16 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
 
   unwrap<T>(): T {
     return this.connection as T;
+  }
+}
+
+/** A dispatch that throws makes the consumer hand the message back to the queue. */
+async function countingHandBacks(dispatch: () => Promise<Disposition>, metrics: ProcessorMetrics): Promise<Disposition> {
+  const started = performance.now();
+  try {
+    return await dispatch();
+  } catch (error) {
+    metrics.delivered('requeued', (performance.now() - started) / 1000);
+    throw error;
   }
 }

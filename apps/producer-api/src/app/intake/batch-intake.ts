@@ -27,7 +27,7 @@ export async function acceptBatch(
     items.map(async (item, index): Promise<BatchItemResult> => {
       const parsed = parse(item, itemField(index));
       if (!parsed.ok) {
-        intake.recordInvalid();
+        intake.recordInvalid(item);
         return { index, status: 'rejected', errors: parsed.errors };
       }
       try {

@@ -4,6 +4,7 @@ import { BrokerUnavailableError, ConfirmedPublisher, PublishRejectedError } from
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { IntakeStats } from './intake-stats';
+import { declaredTypeOf, IntakeMetrics } from './intake-metrics';
 import { orderIdFor } from './order-id';
 
 export interface AcceptedOrder {
@@ -25,6 +26,7 @@ export class OrderIntakeService {
   constructor(
     private readonly publisher: ConfirmedPublisher,
     private readonly stats: IntakeStats,
+    private readonly metrics: IntakeMetrics,
     @Inject(TOPOLOGY_NAMES) private readonly names: TopologyNames,
     @Inject(PRODUCER_LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,10 +46,13 @@ export class OrderIntakeService {
       origin: request.origin,
       payload: request.payload,
     };
+    const publishStarted = performance.now();
     try {
       await this.publisher.publishOrder(envelope);
     } catch (error) {
-      this.stats.recordFailure(error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable');
+      const reason = error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable';
+      this.stats.recordFailure(reason);
+      this.metrics.orderRejected(envelope.type, reason);
       this.logger.warn(
         { type: envelope.type, orderId: envelope.id, correlationId, err: (error as Error).message },
         'order not accepted',
@@ -56,6 +61,7 @@ export class OrderIntakeService {
         ? error
         : new BrokerUnavailableError((error as Error).message);
     }
+    this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.stats.recordAccepted(envelope.type);
     this.logger.info(
       { orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId },
@@ -70,7 +76,9 @@ export class OrderIntakeService {
     };
   }
 
-  recordInvalid(): void {
+  /** Counts an order refused as invalid; `order` is what the client sent, for its declared type. */
+  recordInvalid(order: unknown): void {
     this.stats.recordFailure('invalid');
+    this.metrics.orderRejected(declaredTypeOf(order), 'invalid');
   }
 }

@@ -57,7 +57,7 @@ export class OrdersController {
   ) {
     const parsed = parseOrderRequest(withHeaderIdempotencyKey(body, idempotencyHeader));
     if (!parsed.ok) {
-      this.intake.recordInvalid();
+      this.intake.recordInvalid(body);
       throw new InvalidRequestException('The order is invalid', parsed.errors);
     }
     const accepted = await this.intake.accept(parsed.request, correlationId);

@@ -40,7 +40,7 @@ export class SeedCompatController {
   async sendMessage(@Body() body: unknown, @CorrelationId() correlationId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const parsed = parseSeedMessage(body);
     if (!parsed.ok) {
-      this.intake.recordInvalid();
+      this.intake.recordInvalid(body);
       return this.invalid(reply, parsed.errors);
     }
     try {

@@ -71,17 +71,17 @@ class PrometheusMetrics implements Metrics {
   }
 
   counter<L extends string>(spec: MetricSpec<L>): MetricFamily<L, CounterSeries> {
-    const counter = new Counter({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
+    const counter = new Counter<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
     return cachedFamily(spec.labelNames, (labels) => counter.labels(labels));
   }
 
   gauge<L extends string>(spec: MetricSpec<L>): MetricFamily<L, GaugeSeries> {
-    const gauge = new Gauge({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
+    const gauge = new Gauge<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
     return cachedFamily(spec.labelNames, (labels) => (spec.labelNames.length === 0 ? gauge : gauge.labels(labels)));
   }
 
   histogram<L extends string>(spec: HistogramSpec<L>): MetricFamily<L, HistogramSeries> {
-    const histogram = new Histogram({
+    const histogram = new Histogram<L>({
       name: spec.name,
       help: spec.help,
       labelNames: [...spec.labelNames],
@@ -102,7 +102,7 @@ class PrometheusMetrics implements Metrics {
  */
 function cachedFamily<L extends string, S>(
   labelNames: readonly L[],
-  create: (labels: Record<string, string>) => S,
+  create: (labels: MetricLabels<L>) => S,
 ): MetricFamily<L, S> {
   const series = new Map<string, S>();
   return {
