@@ -1,0 +1,91 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AppProcessOptions {
+  readonly name: string;
+  readonly bundle: string;
+  readonly port: number;
+  readonly env: Record<string, string>;
+  /** Where the app's stdout/stderr go: a file, so the benchmark process never spends CPU reading logs. */
+  readonly logDir: string;
+  /** Directory for a V8 CPU profile written when the app exits; none when undefined. */
+  readonly cpuProfileDir?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface AppProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly url: string;
+  readonly logFile: string;
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one built app as a process and waits until it answers GET /ready. The benchmark starts
+ * each process itself (rather than the whole system) so every measurement runs only what it measures.
+ */
+export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const logFd = openSync(logFile, 'w');
+  const profileFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profileFlags, options.bundle], {
+    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilReady(child, url, options.readyTimeoutMs ?? 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${options.name}: ${(error as Error).message}; last log lines:\n${tailOf(logFile)}`);
+  }
+  return {
+    name: options.name,
+    pid: child.pid as number,
+    url,
+    logFile,
+    peakRssMb: () => peakRssMbOf(child.pid as number),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited with ${child.exitCode ?? child.signalCode} during start-up`);
+    const ready = await fetch(`${url}/ready`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not ready at ${url} within ${timeoutMs} ms`);
+}
+
+/** VmHWM from /proc: the kernel's record of the process's peak RSS, so no sample can miss the peak. */
+function peakRssMbOf(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tailOf(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,82 @@
+import { drainRate, judge, lowestCeiling, overheadCost, percentile, perSecond, ratio, summarizeLatencies } from './statistics';
+
+describe('percentile', () => {
+  it('takes the nearest rank of unsorted values', () => {
+    const values = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+    expect(percentile(values, 50)).toBe(5);
+    expect(percentile(values, 99)).toBe(10);
+    expect(percentile(values, 0)).toBe(1);
+  });
+
+  it('has no percentile of nothing', () => {
+    expect(percentile([], 50)).toBeUndefined();
+    expect(summarizeLatencies([])).toEqual({ count: 0, p50: undefined, p99: undefined, max: undefined });
+  });
+
+  it('summarizes p50, p99 and max', () => {
+    const values = Array.from({ length: 200 }, (_, index) => index + 1);
+    expect(summarizeLatencies(values)).toEqual({ count: 200, p50: 100, p99: 198, max: 200 });
+  });
+});
+
+describe('rates and ratios', () => {
+  it('turns a count over milliseconds into a rate per second', () => {
+    expect(perSecond(500, 250)).toBe(2000);
+    expect(perSecond(500, 0)).toBeUndefined();
+  });
+
+  it('divides a figure by its ceiling only when both are known', () => {
+    expect(ratio(7000, 10_000)).toBeCloseTo(0.7);
+    expect(ratio(undefined, 10_000)).toBeUndefined();
+    expect(ratio(7000, undefined)).toBeUndefined();
+    expect(ratio(7000, 0)).toBeUndefined();
+  });
+
+  it('takes the lowest known ceiling', () => {
+    expect(lowestCeiling(9000, 38_000)).toBe(9000);
+    expect(lowestCeiling(undefined, 38_000)).toBe(38_000);
+    expect(lowestCeiling(undefined)).toBeUndefined();
+  });
+
+  it('expresses the cost of instrumentation as a share of the uninstrumented rate', () => {
+    expect(overheadCost(950, 1000)).toBeCloseTo(0.05);
+    expect(overheadCost(1010, 1000)).toBeCloseTo(-0.01);
+    expect(overheadCost(950, undefined)).toBeUndefined();
+  });
+});
+
+describe('drainRate', () => {
+  it('counts from the first drop in depth to the empty queue, ignoring start-up', () => {
+    const samples = [
+      { atMs: 0, depth: 10_000 },
+      { atMs: 900, depth: 10_000 },
+      { atMs: 1000, depth: 9000 },
+      { atMs: 2000, depth: 4000 },
+      { atMs: 3000, depth: 0 },
+      { atMs: 3100, depth: 0 },
+    ];
+    expect(drainRate(samples, 10_000)).toBe(4500);
+  });
+
+  it('has no rate when the queue never emptied or never started draining', () => {
+    expect(drainRate([{ atMs: 0, depth: 100 }, { atMs: 100, depth: 50 }], 100)).toBeUndefined();
+    expect(drainRate([{ atMs: 0, depth: 100 }, { atMs: 100, depth: 100 }], 100)).toBeUndefined();
+  });
+});
+
+describe('judge', () => {
+  it('passes a figure at or above an at-least target', () => {
+    expect(judge(0.7, { atLeast: 0.7 })).toBe('pass');
+    expect(judge(0.69, { atLeast: 0.7 })).toBe('fail');
+  });
+
+  it('passes a figure at or below an at-most target', () => {
+    expect(judge(25, { atMost: 25 })).toBe('pass');
+    expect(judge(25.1, { atMost: 25 })).toBe('fail');
+  });
+
+  it('cannot judge without a target or a figure', () => {
+    expect(judge(1, undefined)).toBe('n/a');
+    expect(judge(undefined, { atMost: 1 })).toBe('n/a');
+  });
+});
