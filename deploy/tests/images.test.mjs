@@ -5,12 +5,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
 import { WORKSPACE_ROOT } from './render.mjs';
 
 const BROKER_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
 const MANAGEMENT_AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 const PREFIX = `test.images.${Date.now()}`;
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_SCHEMA = `test_images_${Date.now()}`;
+/** What an app needs beyond the broker to start: the ops console its store and a token. */
+const APP_ENV = {
+  'ops-console': { DATABASE_URL, DATABASE_SCHEMA, OPS_VIEWER_TOKENS: 'viewer-token-of-the-image-test' },
+};
 const APPS = readdirSync(join(WORKSPACE_ROOT, 'apps')).filter((app) => existsSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile')));
 
 function freePort() {
@@ -68,6 +75,10 @@ async function management(method, path) {
 }
 
 after(async () => {
+  const database = new pg.Client({ connectionString: DATABASE_URL });
+  await database.connect();
+  await database.query(`DROP SCHEMA IF EXISTS ${DATABASE_SCHEMA} CASCADE`);
+  await database.end();
   const queues = await (await management('GET', '/queues/%2F')).json();
   for (const queue of queues.filter((candidate) => candidate.name.startsWith(PREFIX))) await management('DELETE', `/queues/%2F/${encodeURIComponent(queue.name)}`);
   const exchanges = await (await management('GET', '/exchanges/%2F')).json();
@@ -76,7 +87,7 @@ after(async () => {
 
 describe('each image runs from exactly what its Dockerfile puts in it', () => {
   test('a Dockerfile exists for every deployable app', () => {
-    const deployable = readdirSync(join(WORKSPACE_ROOT, 'apps')).filter((app) => app.endsWith('-processor') || ['producer-api', 'backend-simulator'].includes(app));
+    const deployable = readdirSync(join(WORKSPACE_ROOT, 'apps')).filter((app) => app.endsWith('-processor') || ['producer-api', 'backend-simulator', 'ops-console'].includes(app));
     assert.deepEqual(APPS.sort(), deployable.sort());
   });
 
@@ -94,10 +105,11 @@ describe('each image runs from exactly what its Dockerfile puts in it', () => {
     test(`${app}: installs with npm ci --omit=dev, starts, and answers its probes`, async () => {
       const image = assembleImage(app);
       const port = await freePort();
-      const { child, exited } = start(image, { PORT: String(port), DECLARE_TOPOLOGY: 'false' });
+      const { child, exited } = start(image, { PORT: String(port), DECLARE_TOPOLOGY: 'false', ...APP_ENV[app] });
       try {
         assert.equal(await answers(`http://127.0.0.1:${port}/health/live`), 200);
         assert.equal(await answers(`http://127.0.0.1:${port}/health/ready`), 200);
+        if (app === 'ops-console') assert.match((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type') ?? '', /text\/html/, 'the image lacks the web UI');
       } finally {
         child.kill('SIGTERM');
         const { stderr } = await exited;

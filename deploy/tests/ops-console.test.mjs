@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { OVERLAYS, renderOverlay } from './render.mjs';
+import { DEPLOY_DIR, OVERLAYS, renderOverlay } from './render.mjs';
 import { admits, podsOf } from './selection.mjs';
 
 const ENV_KEYS = [
@@ -95,6 +97,14 @@ test('minikube runs PostgreSQL for the store on a volume, with the password from
   assert.equal(databaseUrl.pathname, `/${container.env.find((variable) => variable.name === 'POSTGRES_DB').value}`);
   const nodePort = objects.find((object) => object.kind === 'Service' && object.metadata.name === 'ops-console');
   assert.equal(nodePort.spec.type, 'NodePort');
+});
+
+test('minikube gives the console one RabbitMQ user for AMQP and the management API, with least privilege', () => {
+  const secret = renderOverlay('minikube').find((object) => object.kind === 'Secret' && object.metadata.name === 'bss-secrets');
+  const userOf = (key) => new URL(Buffer.from(secret.data[key].replace(/\s/g, ''), 'base64').toString()).username;
+  assert.equal(userOf('OPS_CONSOLE_RABBITMQ_MANAGEMENT_URL'), userOf('OPS_CONSOLE_RABBITMQ_URL'));
+  const setup = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/setup-users.sh'), 'utf8');
+  assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\\\.orders$' '^bss\\\\.orders\\\\.dead$'`));
 });
 
 test('production takes the store from a managed PostgreSQL and gives the console a least-privilege RabbitMQ user', () => {

@@ -39,10 +39,17 @@ random_password() {
 if [[ ! -f "$SECRETS" ]]; then
   admin=$(random_password)
   keda=$(random_password)
+  ops_console=$(random_password)
+  postgres=$(random_password)
   sed -e "s#bss-admin:CHANGE_ME#bss-admin:${admin}#" \
       -e "s#RABBITMQ_ADMIN_PASSWORD=CHANGE_ME#RABBITMQ_ADMIN_PASSWORD=${admin}#" \
       -e "s#keda:CHANGE_ME#keda:${keda}#" \
+      -e "s#ops-console:CHANGE_ME#ops-console:${ops_console}#g" \
+      -e "s#ops_console:CHANGE_ME#ops_console:${postgres}#" \
+      -e "s#POSTGRES_PASSWORD=CHANGE_ME#POSTGRES_PASSWORD=${postgres}#" \
       -e "s#API_KEYS=CHANGE_ME_TO_A_KEY_OF_32_CHARACTERS#API_KEYS=$(random_password)$(random_password)#" \
+      -e "s#OPS_VIEWER_TOKENS=CHANGE_ME_TO_A_TOKEN_OF_32_CHARACTERS#OPS_VIEWER_TOKENS=$(random_password)$(random_password)#" \
+      -e "s#OPS_OPERATOR_TOKENS=CHANGE_ME_TO_A_TOKEN_OF_32_CHARACTERS#OPS_OPERATOR_TOKENS=$(random_password)$(random_password)#" \
       deploy/base/secrets.env.example > "$SECRETS.tmp"
   while grep -q 'CHANGE_ME' "$SECRETS.tmp"; do
     sed -i "0,/CHANGE_ME/s//$(random_password)/" "$SECRETS.tmp"
@@ -58,8 +65,9 @@ NX_DAEMON=false npx nx run-many -t docker-build
 
 kubectl apply -k deploy/overlays/minikube
 kubectl -n "$NAMESPACE" rollout status statefulset/rabbitmq --timeout=300s
+kubectl -n "$NAMESPACE" rollout status statefulset/postgres --timeout=300s
 kubectl -n "$NAMESPACE" wait --for=condition=complete job/rabbitmq-users job/bss-topology --timeout=300s
-for deployment in bss-backend redis bss-producer subscription-processor mnp-processor; do
+for deployment in bss-backend redis bss-producer subscription-processor mnp-processor ops-console; do
   kubectl -n "$NAMESPACE" rollout status "deployment/$deployment" --timeout=300s
 done
 
@@ -70,12 +78,14 @@ kubectl -n "$NAMESPACE" port-forward service/bss-producer-service 8000:8000 >/de
 echo $! >> "$PIDS_FILE"
 
 api_key=$(grep '^API_KEYS=' "$SECRETS" | cut -d= -f2 | cut -d, -f1)
+operator_token=$(grep '^OPS_OPERATOR_TOKENS=' "$SECRETS" | cut -d= -f2 | cut -d, -f1)
 cat <<INFO
 
 All pods are running in namespace $NAMESPACE.
   Producer API:  http://localhost:8000/docs   (NodePort: http://$(minikube ip):30800)
   RabbitMQ UI:   http://localhost:15672       (user bss-admin, password in $SECRETS)
   API key:       $api_key
+  Ops console:   http://$(minikube ip):30885  (operator token: $operator_token; viewer tokens in $SECRETS)
   Port-forward PIDs (stopped by minikube-down.sh): $(tr '\n' ' ' < "$PIDS_FILE")
 
   curl -s -X POST localhost:8000/api/v1/orders -H 'content-type: application/json' -H "x-api-key: $api_key" \\
