@@ -1,0 +1,60 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BrokerConnection, topologyFromSettings } from '@bss/messaging';
+import { Logger, NestPinoLogger } from '@bss/observability';
+import { TokenRoles } from './auth/token-roles';
+import { DeadLetterCollector } from './collector/dead-letter-collector';
+import { OpsMetrics } from './metrics/ops-metrics';
+import { DeadLetterOperations } from './operations/dead-letter-operations';
+import { ReplayPublisher } from './operations/replay-publisher';
+import { OpsConfig } from './ops-config';
+import { OpsModule } from './ops.module';
+import { ManagementClient, vhostOf } from './overview/management-client';
+import { OverviewSampler } from './overview/overview-sampler';
+import { ProcessorScraper } from './overview/processor-scraper';
+import { DeadLetterStore } from './store/dead-letter-store';
+
+/**
+ * Builds the whole console without listening, so tests run exactly what `main` runs. The store's
+ * tables are created before anything consumes; `staticDir` holds the web UI served at `/`.
+ */
+export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir: string): Promise<NestFastifyApplication> {
+  const topology = topologyFromSettings(config);
+  const store = DeadLetterStore.connect(config.DATABASE_URL, config.DATABASE_SCHEMA);
+  await store.migrate();
+  const metrics = new OpsMetrics(config.MONITORING_ENABLED);
+  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'ops-console', logger });
+  const publisher = new ReplayPublisher(connection, topology);
+  const sampler = new OverviewSampler(
+    { names: topology.names, intervalMs: config.SAMPLE_INTERVAL_MS, historySeconds: config.HISTORY_SECONDS },
+    connection,
+    new ManagementClient(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.RABBITMQ_URL)),
+    new ProcessorScraper(config.PROCESSOR_METRICS_URLS),
+    store,
+    metrics,
+    logger,
+  );
+  const refreshCounts = { onChanged: () => void sampler.sample().catch(() => undefined) };
+  const operations = new DeadLetterOperations(store, publisher, {
+    onReplayed: (type, count) => metrics.recordReplays(type, count),
+    ...refreshCounts,
+  });
+  const collector = new DeadLetterCollector(connection, store, topology, logger);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    OpsModule.register({
+      connection,
+      store,
+      collector,
+      publisher,
+      operations,
+      sampler,
+      metrics,
+      roles: new TokenRoles(config.OPS_VIEWER_TOKENS, config.OPS_OPERATOR_TOKENS),
+    }),
+    new FastifyAdapter({ bodyLimit: 256 * 1024 }),
+    { logger: new NestPinoLogger(logger) },
+  );
+  app.useStaticAssets({ root: staticDir, prefix: '/', index: 'index.html' });
+  app.enableShutdownHooks();
+  return app;
+}

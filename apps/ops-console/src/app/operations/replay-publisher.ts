@@ -1,0 +1,66 @@
+import { ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
+import { BrokerConnection, BrokerUnavailableError, declareTopology, TopologyOptions } from '@bss/messaging';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import { ReplayCandidate } from '../store/dead-letter';
+
+export const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
+
+/** Headers that described the failure or the broker's handling; a replayed order starts clean. */
+const FAILURE_HEADERS = [
+  'x-dead-letter-reason',
+  'x-last-error',
+  'x-attempts',
+  'x-dead-lettered-at',
+  'x-source-queue',
+  'x-first-failure-at',
+  'x-death',
+  'x-first-death-reason',
+  'x-first-death-queue',
+  'x-first-death-exchange',
+  'x-last-death-reason',
+  'x-last-death-queue',
+  'x-last-death-exchange',
+  'x-delivery-count',
+];
+
+/**
+ * Publishes a stored dead letter back to the orders exchange as the order it was: same body and
+ * properties, correlation id kept, a fresh attempt count, and the dead letter it came from.
+ */
+export class ReplayPublisher {
+  private readonly channel: ChannelWrapper;
+  private readonly names: TopologyNames;
+
+  constructor(
+    private readonly connection: BrokerConnection,
+    topology: TopologyOptions,
+    private readonly confirmTimeoutMs = 5000,
+  ) {
+    this.names = topology.names;
+    this.channel = connection.createChannel({
+      name: 'replay-publisher',
+      confirm: true,
+      setup: async (channel) => declareTopology(channel, topology),
+    });
+  }
+
+  async publish(candidate: ReplayCandidate, type: OrderType): Promise<void> {
+    if (!this.connection.isConnected()) throw new BrokerUnavailableError('message broker is not connected');
+    const headers = Object.fromEntries(Object.entries(candidate.headers).filter(([name]) => !FAILURE_HEADERS.includes(name)));
+    const { properties } = candidate;
+    await this.channel.publish(this.names.ordersExchange, this.names.routingKeyFor(type), candidate.body, {
+      persistent: true,
+      messageId: properties.messageId,
+      type: properties.type,
+      contentType: properties.contentType,
+      timestamp: properties.timestamp,
+      correlationId: properties.correlationId,
+      headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id },
+      timeout: this.confirmTimeoutMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.closeChannel('replay-publisher', this.channel);
+  }
+}

@@ -1,0 +1,74 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { parsePrometheusText, sumBy } from './prometheus-text';
+
+const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit']);
+
+/** One replica's counters, by order type. */
+export interface ReplicaReading {
+  readonly target: string;
+  readonly backendRequests: Map<string, number>;
+  readonly retries: Map<string, number>;
+  readonly budget: Map<string, number>;
+}
+
+export interface ScrapeResult {
+  readonly readings: ReplicaReading[];
+  readonly errors: { target: string; error: string }[];
+}
+
+/**
+ * Scrapes processors' /metrics. A configured host that resolves to several addresses (a Kubernetes
+ * headless Service) is scraped at each address, because each replica counts only its own calls.
+ */
+export class ProcessorScraper {
+  constructor(
+    private readonly urls: readonly string[],
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  async scrape(): Promise<ScrapeResult> {
+    const targets = (await Promise.all(this.urls.map((url) => expand(url)))).flat();
+    const results = await Promise.all(
+      targets.map(async (target) => {
+        try {
+          return { reading: await this.read(target), error: undefined };
+        } catch (error) {
+          return { reading: undefined, error: { target, error: (error as Error).message } };
+        }
+      }),
+    );
+    return {
+      readings: results.flatMap((result) => (result.reading ? [result.reading] : [])),
+      errors: results.flatMap((result) => (result.error ? [result.error] : [])),
+    };
+  }
+
+  private async read(target: string): Promise<ReplicaReading> {
+    const response = await fetch(target, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!response.ok) throw new Error(`answered ${response.status}`);
+    const samples = parsePrometheusText(await response.text(), WANTED);
+    return {
+      target,
+      backendRequests: sumBy(samples, 'bss_backend_requests_total', 'type'),
+      retries: sumBy(samples, 'bss_retries_total', 'type'),
+      budget: sumBy(samples, 'bss_backend_rate_limit', 'type'),
+    };
+  }
+}
+
+async function expand(url: string): Promise<string[]> {
+  const parsed = new URL(url);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) return [url];
+  try {
+    const addresses = await lookup(host, { all: true });
+    return addresses.map(({ address, family }) => {
+      const copy = new URL(url);
+      copy.hostname = family === 6 ? `[${address}]` : address;
+      return copy.toString();
+    });
+  } catch {
+    return [url];
+  }
+}
