@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ function assembleImage(app) {
   const image = mkdtempSync(join(tmpdir(), `image-${app}-`));
   for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(dist, file), join(image, file));
   execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: image, stdio: 'ignore' });
-  for (const file of readdirSync(dist)) copyFileSync(join(dist, file), join(image, file));
+  cpSync(dist, image, { recursive: true });
   return image;
 }
 
