@@ -16,7 +16,7 @@ const { launchSystem } = require('../system/launch-system.js');
 
 const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const raw = process.argv.includes('--raw');
-const PORTS = { producer: 8000, backend: 8090, firstProcessor: 8081 };
+const PORTS = { producer: 8000, backend: 8090, firstProcessor: 8081, opsConsole: 8085 };
 const COLOURS = [36, 33, 35, 32, 34, 91, 92, 93];
 const colourOf = new Map();
 
@@ -66,9 +66,10 @@ async function main() {
     console.warn('RabbitMQ does not answer at the configured address; the apps will wait for it (start it with: rabbitmq-server -detached).');
   }
   const apiKey = process.env.API_KEYS ? process.env.API_KEYS.split(',')[0].trim() : `local-${randomBytes(12).toString('hex')}`;
+  const opsToken = process.env.OPS_OPERATOR_TOKENS ? process.env.OPS_OPERATOR_TOKENS.split(',')[0].trim() : `ops-${randomBytes(12).toString('hex')}`;
   const system = await launchSystem({
     distAppsDir: join(workspaceRoot, 'dist/apps'),
-    env: { API_KEYS: process.env.API_KEYS ?? apiKey },
+    env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken },
     ports: PORTS,
     onLine: (app, line) => console.log(render(app, line)),
   });
@@ -91,6 +92,8 @@ All apps are up: ${system.apps.map((app) => `${app.name} :${app.port}`).join(', 
   API key (x-api-key header): ${apiKey}
   OpenAPI:                    ${producer}/docs
   Backend ledger:             ${system.url('backend-simulator')}/api/v1/ledger
+  Ops console:                ${system.url('ops-console')}/  (operator token: ${opsToken})
+  Dead letters from a shell:  OPS_TOKEN=${opsToken} npx nx run ops-console:dlq -- list
 
 Submit an order:
   curl -s -X POST ${producer}/api/v1/orders -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' \\

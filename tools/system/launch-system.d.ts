@@ -1,7 +1,8 @@
 export interface LaunchOptions {
   distAppsDir: string;
   env?: Record<string, string>;
-  ports: { producer: number; backend: number; firstProcessor: number };
+  /** With `opsConsole`, the ops console starts too (it needs OPS_VIEWER_TOKENS or OPS_OPERATOR_TOKENS in `env`). */
+  ports: { producer: number; backend: number; firstProcessor: number; opsConsole?: number };
   /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
   replicas?: Record<string, number>;
   onLine?: (app: string, line: string) => void;
@@ -10,7 +11,7 @@ export interface LaunchOptions {
 
 export interface RunningApp {
   name: string;
-  role: 'producer' | 'processor' | 'backend';
+  role: 'producer' | 'processor' | 'backend' | 'console';
   port: number;
   pid: number;
   orderType?: string;

@@ -6,7 +6,7 @@ const readline = require('node:readline');
 
 const PROCESSOR_SUFFIX = '-processor';
 
-/** The built apps in dist/: the backend simulator, every `<type>-processor`, the producer API. */
+/** The built apps in dist/: the backend simulator, every `<type>-processor`, the producer API, the ops console if built. */
 function discoverApps(distAppsDir) {
   const bundle = (name) => join(distAppsDir, name, 'main.cjs');
   const missing = ['backend-simulator', 'producer-api'].filter((name) => !existsSync(bundle(name)));
@@ -19,6 +19,7 @@ function discoverApps(distAppsDir) {
     backend: { name: 'backend-simulator', role: 'backend', bundle: bundle('backend-simulator') },
     processors: processors.map((processor) => ({ ...processor, role: 'processor' })),
     producer: { name: 'producer-api', role: 'producer', bundle: bundle('producer-api') },
+    console: existsSync(bundle('ops-console')) ? { name: 'ops-console', role: 'console', bundle: bundle('ops-console') } : undefined,
   };
 }
 
@@ -27,6 +28,8 @@ function discoverApps(distAppsDir) {
  * waits until each answers /ready, and returns handles to reach and stop them. Used by the local
  * start command, the end-to-end tests and the load generator, so all run the system the same way.
  * `replicas` ({ 'mnp-processor': 2 }) starts extra instances of a processor, named `<name>-2`...
+ * The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter queue,
+ * which tests that count dead letters on the queue itself must keep to themselves.
  */
 async function launchSystem(options) {
   const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {} } = options;
@@ -42,6 +45,7 @@ async function launchSystem(options) {
     { ...apps.backend, port: ports.backend, env: {} },
     ...processorInstances.map((processor, index) => ({ ...processor, port: ports.firstProcessor + index, env: { BACKEND_URL: backendUrl } })),
     { ...apps.producer, port: ports.producer, env: {} },
+    ...opsConsolePlan(apps, ports, processorInstances),
   ];
   const running = [];
   const appNamed = (name) => {
@@ -82,6 +86,14 @@ async function launchSystem(options) {
   return system;
 }
 
+/** The console scrapes every processor instance's /metrics for backend load and retries. */
+function opsConsolePlan(apps, ports, processorInstances) {
+  if (ports.opsConsole === undefined) return [];
+  if (!apps.console) throw new Error('not built: ops-console (run: npx nx run ops-console:build)');
+  const metricsUrls = processorInstances.map((_, index) => `http://127.0.0.1:${ports.firstProcessor + index}/metrics`);
+  return [{ ...apps.console, port: ports.opsConsole, env: { PROCESSOR_METRICS_URLS: metricsUrls.join(',') } }];
+}
+
 function startApp(app, env, onLine) {
   const child = spawn(process.execPath, ['--enable-source-maps', app.bundle], {
     env: { ...process.env, ...env },
@@ -112,9 +124,12 @@ async function waitUntilReady(app, timeoutMs) {
   throw new Error(`${app.name} was not ready on port ${app.port} within ${timeoutMs} ms`);
 }
 
-/** Producer first (stop intake), then processors (drain), then the backend; SIGKILL only past the grace. */
+/**
+ * Producer first (stop intake), then processors (drain), then the console (it stores the dead
+ * letters the drain produced), then the backend; SIGKILL only past the grace.
+ */
 async function stopAll(running, graceMs = 30_000) {
-  const order = ['producer', 'processor', 'backend'].map((role) => running.filter((app) => app.role === role));
+  const order = ['producer', 'processor', 'console', 'backend'].map((role) => running.filter((app) => app.role === role));
   const codes = {};
   for (const group of order) {
     await Promise.all(
