@@ -1,11 +1,12 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope, encodeEnvelope } from '@bss/contracts';
 import { ConsumedMessage } from '@bss/messaging';
-import { createLogger } from '@bss/observability';
+import { createLogger, createMetrics, Metrics } from '@bss/observability';
 import { Writable } from 'node:stream';
 import { OrderContext, OrderOutcome } from './order-context';
 import { InvokeHandler, OrderDispatcher } from './order-dispatcher';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { BackendBusyError } from './limiter/backend-budget';
+import { ProcessorMetrics } from './processor-metrics';
 
 const logLines: Record<string, unknown>[] = [];
 const logger = createLogger({
@@ -33,8 +34,9 @@ function delivery(content: Buffer, attempt = 1): ConsumedMessage {
   return { content, messageId: 'order-1', headers: {}, attempt, redelivered: false };
 }
 
-function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000) {
+function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000, metrics?: Metrics) {
   return new OrderDispatcher({
+    metrics: metrics && new ProcessorMetrics(metrics, 'MNP'),
     orderType: 'MNP',
     processor: 'mnp-processor',
     timeoutMs,
@@ -133,5 +135,61 @@ describe('OrderDispatcher', () => {
     expect(disposition).toMatchObject({ kind: 'retry', step: 1 });
     expect(signal?.aborted).toBe(true);
     expect(logLines[0]).toMatchObject({ err: 'processing exceeded 50 ms' });
+  });
+});
+
+describe('OrderDispatcher metrics', () => {
+  /** The sample lines of the given metrics, sorted. */
+  async function samples(metrics: Metrics, ...names: string[]): Promise<string[]> {
+    const text = await metrics.exposition();
+    return text
+      .split('\n')
+      .filter((line) => names.some((name) => line.startsWith(`${name}{`)))
+      .sort();
+  }
+
+  it('counts each delivery by outcome, retries by step, dead letters by reason, and final outcomes end to end', async () => {
+    const metrics = createMetrics({ enabled: true });
+    const outcomes: InvokeHandler[] = [
+      applied,
+      async () => ({ outcome: 'duplicate' }),
+      async () => ({ outcome: 'rejected', detail: 'not portable' }),
+      async () => {
+        throw new RetryableOrderError('backend answered 503');
+      },
+      async () => {
+        throw new BackendBusyError(250);
+      },
+      async () => {
+        throw new TerminalOrderError('backend-refused', 'backend answered 409');
+      },
+    ];
+    for (const invoke of outcomes) await dispatcherWith(invoke, 1000, metrics).dispatch(delivery(encodeEnvelope(order), 2));
+    await dispatcherWith(applied, 1000, metrics).dispatch(delivery(Buffer.from('{not json')));
+
+    expect(await samples(metrics, 'bss_messages_processed_total', 'bss_retries_total', 'bss_dead_letters_total')).toEqual([
+      'bss_dead_letters_total{type="MNP",reason="backend-refused"} 1',
+      'bss_dead_letters_total{type="MNP",reason="invalid-json"} 1',
+      'bss_messages_processed_total{type="MNP",outcome="applied"} 1',
+      'bss_messages_processed_total{type="MNP",outcome="dead-lettered"} 2',
+      'bss_messages_processed_total{type="MNP",outcome="deferred"} 1',
+      'bss_messages_processed_total{type="MNP",outcome="duplicate"} 1',
+      'bss_messages_processed_total{type="MNP",outcome="rejected"} 1',
+      'bss_messages_processed_total{type="MNP",outcome="retried"} 1',
+      'bss_retries_total{type="MNP",step="2"} 1',
+    ]);
+    expect(await samples(metrics, 'bss_order_end_to_end_seconds_count', 'bss_message_processing_duration_seconds_count')).toEqual([
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="applied"} 1',
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="dead-lettered"} 2',
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="deferred"} 1',
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="duplicate"} 1',
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="rejected"} 1',
+      'bss_message_processing_duration_seconds_count{type="MNP",outcome="retried"} 1',
+      // The undecodable delivery has no acceptance time, so only the decoded dead letter counts here.
+      'bss_order_end_to_end_seconds_count{type="MNP",outcome="applied"} 1',
+      'bss_order_end_to_end_seconds_count{type="MNP",outcome="dead-lettered"} 1',
+      'bss_order_end_to_end_seconds_count{type="MNP",outcome="duplicate"} 1',
+      'bss_order_end_to_end_seconds_count{type="MNP",outcome="rejected"} 1',
+    ]);
   });
 });

@@ -40,6 +40,13 @@ describe('createMetrics', () => {
     expect(counter.with({ a: 'x', b: 'y' })).not.toBe(counter.with({ a: 'x', b: 'z' }));
   });
 
+  it('gives a metric declared twice the same family, and refuses one redeclared with another shape', () => {
+    const metrics = createMetrics({ enabled: true });
+    const first = metrics.counter({ name: 'test_twice_total', help: 'h', labelNames: ['type'] });
+    expect(metrics.counter({ name: 'test_twice_total', help: 'h', labelNames: ['type'] })).toBe(first);
+    expect(() => metrics.gauge({ name: 'test_twice_total', help: 'h', labelNames: ['type'] })).toThrow(/already defined as a counter/);
+  });
+
   it('keeps each process metrics apart: two instances may define the same names', async () => {
     const first = createMetrics({ enabled: true });
     const second = createMetrics({ enabled: true });

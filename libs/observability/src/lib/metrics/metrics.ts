@@ -61,6 +61,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
 class PrometheusMetrics implements Metrics {
   readonly enabled = true;
   private readonly registry = new Registry();
+  private readonly families = new Map<string, { kind: string; labelNames: readonly string[]; family: unknown }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -71,24 +72,43 @@ class PrometheusMetrics implements Metrics {
   }
 
   counter<L extends string>(spec: MetricSpec<L>): MetricFamily<L, CounterSeries> {
-    const counter = new Counter<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
-    return cachedFamily(spec.labelNames, (labels) => counter.labels(labels));
+    return this.defineOnce('counter', spec, () => {
+      const counter = new Counter<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
+      return cachedFamily(spec.labelNames, (labels) => counter.labels(labels));
+    });
   }
 
   gauge<L extends string>(spec: MetricSpec<L>): MetricFamily<L, GaugeSeries> {
-    const gauge = new Gauge<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
-    return cachedFamily(spec.labelNames, (labels) => (spec.labelNames.length === 0 ? gauge : gauge.labels(labels)));
+    return this.defineOnce('gauge', spec, () => {
+      const gauge = new Gauge<L>({ name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [this.registry] });
+      return cachedFamily(spec.labelNames, (labels) => (spec.labelNames.length === 0 ? gauge : gauge.labels(labels)));
+    });
   }
 
   histogram<L extends string>(spec: HistogramSpec<L>): MetricFamily<L, HistogramSeries> {
-    const histogram = new Histogram<L>({
-      name: spec.name,
-      help: spec.help,
-      labelNames: [...spec.labelNames],
-      buckets: [...(spec.buckets ?? DEFAULT_SECONDS_BUCKETS)],
-      registers: [this.registry],
+    return this.defineOnce('histogram', spec, () => {
+      const histogram = new Histogram<L>({
+        name: spec.name,
+        help: spec.help,
+        labelNames: [...spec.labelNames],
+        buckets: [...(spec.buckets ?? DEFAULT_SECONDS_BUCKETS)],
+        registers: [this.registry],
+      });
+      return cachedFamily(spec.labelNames, (labels) => histogram.labels(labels));
     });
-    return cachedFamily(spec.labelNames, (labels) => histogram.labels(labels));
+  }
+
+  /** Two parts of an app may declare the same metric: both get the one family. */
+  private defineOnce<L extends string, S>(kind: string, spec: MetricSpec<L>, define: () => MetricFamily<L, S>): MetricFamily<L, S> {
+    const existing = this.families.get(spec.name);
+    if (existing) {
+      const sameShape = existing.kind === kind && existing.labelNames.join() === spec.labelNames.join();
+      if (!sameShape) throw new Error(`metric ${spec.name} is already defined as a ${existing.kind} with labels [${existing.labelNames.join(', ')}]`);
+      return existing.family as MetricFamily<L, S>;
+    }
+    const family = define();
+    this.families.set(spec.name, { kind, labelNames: spec.labelNames, family });
+    return family;
   }
 
   exposition(): Promise<string> {
