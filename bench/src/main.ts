@@ -82,7 +82,7 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
       figures['memory'] = { producerPeakRssMb, processorPeakRssMb };
       rows.push(
         valueRow({ section: 'memory', figure: 'producer-api peak RSS (intake)', value: producerPeakRssMb, unit: 'MB', target: { atMost: 150 } }),
-        valueRow({ section: 'memory', figure: 'mnp-processor peak RSS (drain)', value: processorPeakRssMb, unit: 'MB' }),
+        valueRow({ section: 'memory', figure: 'termination-processor peak RSS (drain)', value: processorPeakRssMb, unit: 'MB' }),
       );
     }
     if (sections.has('overhead')) {
@@ -97,7 +97,7 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
   const profileSummaries = Object.fromEntries(profiles.map((file) => [file, summarizeProfileFile(join(cpuProfileDir as string, file))]));
   return {
     rows,
-    report: { generatedAt: new Date().toISOString(), runId, quick: options.quick, sections: [...sections], machine, figures, rows, profiles: profileSummaries },
+    report: { generatedAt: new Date().toISOString(), runId, quick: options.quick, cpuProfile: options.cpuProfile, sections: [...sections], machine, figures, rows, profiles: profileSummaries },
   };
 }
 
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
   const machine = report['machine'] as ReturnType<typeof machineFacts>;
   process.stdout.write(
     `\n${renderTable(rows)}\n\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load ${machine.loadAverageAtStart}, ` +
-      `Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, commit ${machine.gitCommit}${options.quick ? ' — quick run' : ''}\nResults: ${resultFile}\n`,
+      `Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, commit ${machine.gitCommit}${options.quick ? ' — quick run' : ''}${options.cpuProfile ? ' — profiled (slower)' : ''}\nResults: ${resultFile}\n`,
   );
   printProfiles(report['profiles'] as Record<string, { function: string; location: string; selfPercent: number }[]>);
   // A missed target is a finding to read in the table, not a failed run: the exit code says whether the run worked.

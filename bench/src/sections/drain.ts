@@ -118,7 +118,7 @@ export async function runDrain(context: BenchContext, ceilings: Ceilings): Promi
   const backend = await startBackend(context, 'drain');
   let http: DrainRun;
   try {
-    http = await drainOnce(context, 'drain-http', appBundle(context, 'mnp-processor'), backend);
+    http = await drainOnce(context, 'drain-http', appBundle(context, 'termination-processor'), backend);
   } finally {
     await backend.stop();
   }
@@ -134,8 +134,8 @@ export async function runDrain(context: BenchContext, ceilings: Ceilings): Promi
     },
     rows: [
       ratioRow({ section: 'drain', figure: `instant handler, ${count} pre-filled`, value: instant.perSec, unit: 'orders/s', ceiling: ceilings.consumePerSec, target: { atLeast: 0.5 } }),
-      ratioRow({ section: 'drain', figure: `mnp-processor → HTTP backend, ${count} pre-filled`, value: http.perSec, unit: 'orders/s', ceiling: ceilings.consumePerSec, target: { atLeast: 0.25 } }),
-      valueRow({ section: 'drain', figure: 'HTTP backend: orders in the ledger', value: http.applied, unit: `of ${count}` }),
+      ratioRow({ section: 'drain', figure: `termination-processor → HTTP backend, ${count} pre-filled`, value: http.perSec, unit: 'orders/s', ceiling: ceilings.consumePerSec, target: { atLeast: 0.25 } }),
+      valueRow({ section: 'drain', figure: 'HTTP backend: orders in the ledger', value: http.applied, unit: `of ${count.toLocaleString('en-US')}` }),
     ],
   };
 }
