@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
+import { runDlq } from '../cli/dlq-cli';
 import { createOpsApp } from './create-ops-app';
 import { loadOpsConfig } from './ops-config';
 
@@ -140,6 +141,8 @@ describe('ops-console against the real broker and PostgreSQL', () => {
 
     const detail = (await app.inject({ method: 'GET', url: `/api/v1/dead-letters/${stored.id}`, headers: as(VIEWER) })).json();
     expect(detail.state).toBe('replayed');
+    expect(detail.body).not.toContain(EXAMPLE_PAYLOADS.MNP.msisdn);
+    expect(JSON.parse(detail.body)).toMatchObject({ id: order.id, payload: { planCode: EXAMPLE_PAYLOADS.MNP.planCode } });
     expect(detail.history.map((event: { event: string; actor: string }) => [event.event, event.actor.split(':')[0]])).toEqual([
       ['collected', 'collector'],
       ['replayed', 'operator'],
@@ -183,6 +186,28 @@ describe('ops-console against the real broker and PostgreSQL', () => {
     expect(metrics).toMatch(/bss_dead_letters_stored\{type="MNP",reason="backend-refused",state="purged"\} 2/);
     expect(metrics).toContain('bss_dead_letter_replays_total{type="MNP"} 1');
     expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
+  it('answers the dlq CLI over HTTP: a table, JSON, and non-zero exit codes on errors', async () => {
+    await app.listen(0, '127.0.0.1');
+    const env = { OPS_CONSOLE_URL: await app.getUrl() };
+    const run = async (argv: string[], token: string) => {
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const code = await runDlq(argv, { ...env, OPS_TOKEN: token }, { out: (line) => lines.push(line), err: (line) => errors.push(line) });
+      return { code, out: lines.join('\n'), err: errors.join('\n') };
+    };
+    const listed = await run(['list', '--reason', 'backend-refused'], VIEWER);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^id\s+orderId\s+type\s+reason/);
+    expect(listed.out).toMatch(/2 of 2$/);
+    const asJson = await run(['list', '--type=MNP', '--json'], VIEWER);
+    expect(JSON.parse(asJson.out).total).toBeGreaterThanOrEqual(3);
+    const forbidden = await run(['replay', '--type', 'MNP'], VIEWER);
+    expect(forbidden).toMatchObject({ code: 1, err: expect.stringContaining('403') });
+    const nothingLeft = await run(['replay', '--id', '999999'], OPERATOR);
+    expect(nothingLeft).toMatchObject({ code: 1, out: expect.stringContaining('failed 999999') });
+    expect((await run(['purge', '--type', 'MNP'], OPERATOR)).code).toBe(2);
   });
 
   it('serves the web UI without a token', async () => {

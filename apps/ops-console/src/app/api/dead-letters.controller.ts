@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { maskPersonalData, maskPersonalDataInText } from '@bss/observability';
 import { AuthenticatedRequest, OperatorOnly, OpsAuthGuard } from '../auth/auth.guard';
 import { DeadLetterOperations, OperationResult } from '../operations/dead-letter-operations';
 import { DeadLetterDetail, DeadLetterSummary } from '../store/dead-letter';
@@ -23,7 +24,7 @@ export class DeadLettersController {
   async show(@Param('id') id: string): Promise<DeadLetterDetail> {
     const found = await this.store.get(parseId(id));
     if (!found) throw new NotFoundException(`no dead letter ${id}`);
-    return found;
+    return { ...found, body: found.bodyEncoding === 'utf8' ? maskedBody(found.body) : found.body };
   }
 
   @Post('replay')
@@ -40,6 +41,15 @@ export class DeadLettersController {
     const selection = parseSelection(body);
     requirePurgeConfirmation(body);
     return this.operations.purge(selection, actorOf(request));
+  }
+}
+
+/** The console shows orders with personal data masked; the stored body, which a replay sends, stays whole. */
+function maskedBody(body: string): string {
+  try {
+    return JSON.stringify(maskPersonalData(JSON.parse(body) as unknown));
+  } catch {
+    return maskPersonalDataInText(body);
   }
 }
 

@@ -1,0 +1,174 @@
+import { EXAMPLE_PAYLOADS, topologyNames } from '@bss/contracts';
+import { BrokerProbe, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { freePorts, launchSystem } from '@bss/system-launcher';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { DIST_APPS_DIR, postJson, RunningSystem, sendPaced } from '../support/system';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const WORKSPACE_ROOT = join(__dirname, '../../../..');
+const DASHBOARD_SCREENSHOT = join(WORKSPACE_ROOT, 'docs/images/ops-console-dashboard.png');
+const DEAD_LETTERS_SCREENSHOT = join(WORKSPACE_ROOT, 'docs/images/ops-console-dead-letters.png');
+const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const OPERATOR_TOKEN = `operator-${randomUUID()}`;
+const VIEWER_TOKEN = `viewer-${randomUUID()}`;
+/** Low enough that a burst of BURST orders visibly queues up before the processor drains it. */
+const BACKEND_RATE = 25;
+const BURST = 150;
+
+async function signIn(browser: BrowserContext, url: string, token: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.fill('#token', token);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('.card[data-type="MNP"]');
+  return page;
+}
+
+async function mnpDepthShown(page: Page): Promise<number> {
+  return Number(await page.getAttribute('.card[data-type="MNP"] .depth', 'data-depth'));
+}
+
+describe('ops console in the browser, on the built system', () => {
+  const names = uniqueTopology('ops-ui');
+  const schema = `test_ops_ui_${randomUUID().slice(0, 8)}`;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'ops-console-chromium-'));
+  let system: RunningSystem;
+  let browser: BrowserContext;
+  let probe: BrokerProbe;
+  let consoleUrl: string;
+
+  beforeAll(async () => {
+    probe = await BrokerProbe.connect();
+    const [producer, backend, opsConsole] = await freePorts(3);
+    system = await launchSystem({
+      distAppsDir: DIST_APPS_DIR,
+      env: {
+        QUEUE_NAME: names.prefix,
+        DATABASE_SCHEMA: schema,
+        OPS_OPERATOR_TOKENS: OPERATOR_TOKEN,
+        OPS_VIEWER_TOKENS: VIEWER_TOKEN,
+        LOG_LEVEL: 'warn',
+        BACKEND_RATE_LIMIT: String(BACKEND_RATE),
+        MAX_RETRIES: '1',
+        RETRY_BACKOFF_MS: '100',
+        SIM_SERVICE_TIME_MS: '2',
+      },
+      ports: { producer, backend, firstProcessor: 30_000 + Math.floor(Math.random() * 20_000), opsConsole },
+    });
+    consoleUrl = system.url('ops-console');
+    // A persistent context on a fresh directory: the browser starts with a --user-data-dir of its own.
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      viewport: { width: 1400, height: 1000 },
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    await probe.deleteTopology(topologyNames(names.prefix));
+    await probe.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('shows the MNP queue depth rising during a burst and falling as the processor drains it', async () => {
+    const page = await signIn(browser, consoleUrl, OPERATOR_TOKEN);
+    expect(await page.textContent('#role')).toBe('operator');
+    const seen: number[] = [];
+    const watching = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        seen.push(await mnpDepthShown(page));
+        if (Math.max(...seen) >= BURST / 3 && seen[seen.length - 1] === 0) return;
+        await page.waitForTimeout(250);
+      }
+    })();
+    const accepted = await sendPaced(BURST, 300, () =>
+      postJson(`${system.url('producer-api')}/api/v1/orders`, { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }),
+    );
+    expect(accepted.every((response) => response.status === 202)).toBe(true);
+    await watching;
+    const peak = seen.indexOf(Math.max(...seen));
+    expect(seen[peak]).toBeGreaterThanOrEqual(BURST / 3);
+    expect(seen.slice(peak)).toContain(0);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true });
+    expect(statSync(DASHBOARD_SCREENSHOT).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  it('shows a viewer the console with every operator action disabled', async () => {
+    const page = await signIn(browser, consoleUrl, VIEWER_TOKEN);
+    expect(await page.textContent('#role')).toBe('viewer');
+    for (const button of ['#replay-selected', '#purge-selected', '#replay-type', '#purge-type']) {
+      expect(await page.isDisabled(button)).toBe(true);
+    }
+    await page.close();
+  });
+
+  it('replays a dead letter from the UI, and the backend applies it exactly once', async () => {
+    const backend = system.url('backend-simulator');
+    expect((await postJson(`${backend}/api/v1/faults`, { status: 500, types: ['MNP'] }, 'PUT')).status).toBe(200);
+    const order = await postJson(`${system.url('producer-api')}/api/v1/orders`, { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP });
+    expect(order.status).toBe(202);
+    const orderId = order.body['orderId'] as string;
+
+    const page = await signIn(browser, consoleUrl, OPERATOR_TOKEN);
+    await page.selectOption('#filter-type', 'MNP');
+    await page.selectOption('#filter-state', 'dead');
+    const row = `#dead-letters tr[data-order-id="${orderId}"]`;
+    const listed = await eventually(
+      async () => {
+        await page.click('#filters button[type=submit]');
+        await page.waitForTimeout(300);
+        return page.locator(row).count();
+      },
+      (count) => count === 1,
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(listed).toBe(1);
+    expect((await fetch(`${backend}/api/v1/ledger/${orderId}`)).status).toBe(404);
+    expect((await fetch(`${backend}/api/v1/faults`, { method: 'DELETE' })).status).toBe(204);
+
+    await page.click(`${row} button.show`);
+    await page.waitForSelector('#detail:not([hidden])');
+    expect(await page.textContent('#detail-fields')).toContain('retries-exhausted');
+    await page.check(`${row} input[type=checkbox]`);
+    await page.click('#replay-selected');
+    await page.waitForSelector('#action-result:has-text("1 replayed")');
+
+    const ledger = await eventually(
+      async () => {
+        const response = await fetch(`${backend}/api/v1/ledger/${orderId}`);
+        return response.ok ? ((await response.json()) as { entries: { outcome: string; appliedBy?: string }[] }) : undefined;
+      },
+      (found) => found !== undefined,
+      { timeoutMs: 30_000 },
+    );
+    expect(ledger?.entries).toEqual([expect.objectContaining({ outcome: 'applied' })]);
+
+    await page.waitForSelector('#detail-history li:has-text("replayed by operator")');
+    expect(await page.textContent('#detail-body')).not.toContain(EXAMPLE_PAYLOADS.MNP.customerId);
+    await page.selectOption('#filter-state', '');
+    await page.click('#filters button[type=submit]');
+    await page.waitForSelector(`${row}[data-state="replayed"]`);
+    await page.screenshot({ path: DEAD_LETTERS_SCREENSHOT, fullPage: true });
+
+    await page.click('#replay-type');
+    await page.waitForSelector('#action-result:has-text("0 replayed")');
+    await page.waitForTimeout(2000);
+    const again = (await (await fetch(`${backend}/api/v1/ledger/${orderId}`)).json()) as { entries: unknown[] };
+    expect(again.entries).toHaveLength(1);
+    await page.close();
+  });
+});
