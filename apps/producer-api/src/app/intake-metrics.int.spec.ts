@@ -72,6 +72,7 @@ describe('producer-api intake metrics against the real broker', () => {
       const batch = JSON.stringify({ orders: [{ type: 'CHANGE', payload: EXAMPLE_PAYLOADS.CHANGE }, { type: 'CHANGE', payload: {} }] });
       expect((await post(app, '/api/v1/orders/batch', batch)).json()).toMatchObject({ accepted: 1, rejected: 1 });
       expect((await post(app, '/api/message', JSON.stringify({ 타입: 'mnp' }))).statusCode).toBe(400);
+      expect((await post(app, '/api/v1/orders/batch', JSON.stringify({ orders: [] }))).statusCode).toBe(400);
       expect((await post(app, '/api/v1/orders', '{"type":')).statusCode).toBe(400);
       expect((await app.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'x-api-key': API_KEY } })).statusCode).toBe(400);
       expect((await post(app, '/api/v1/orders', JSON.stringify({ type: 'MNP', payload: { note: 'x'.repeat(5000) } }))).statusCode).toBe(413);
@@ -90,7 +91,7 @@ describe('producer-api intake metrics against the real broker', () => {
         'bss_orders_rejected_total{type="CHANGE",reason="invalid"} 1',
         'bss_orders_rejected_total{type="MNP",reason="invalid"} 1',
         'bss_orders_rejected_total{type="MNP",reason="queue-full"} 1',
-        'bss_orders_rejected_total{type="unknown",reason="invalid"} 2',
+        'bss_orders_rejected_total{type="unknown",reason="invalid"} 3',
         'bss_orders_rejected_total{type="unknown",reason="too-large"} 1',
         'bss_orders_rejected_total{type="unknown",reason="unauthorized"} 1',
         'bss_orders_rejected_total{type="unknown",reason="unsupported-media-type"} 1',

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UseFilters, Use
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   EXAMPLE_PAYLOADS,
+  FieldError,
   IDEMPOTENCY_KEY_MESSAGE,
   isIdempotencyKey,
   isPlainObject,
@@ -91,17 +92,23 @@ export class OrdersController {
 
   private batchItems(body: unknown): unknown[] {
     if (!isPlainObject(body) || !Array.isArray(body['orders'])) {
-      throw new InvalidRequestException('The batch is invalid', [{ field: 'orders', messages: ['orders must be an array'] }]);
+      return this.invalidBatch(body, [{ field: 'orders', messages: ['orders must be an array'] }]);
     }
     const extra = unknownFieldErrors(body, ['orders']);
-    if (extra.length > 0) throw new InvalidRequestException('The batch is invalid', extra);
+    if (extra.length > 0) return this.invalidBatch(body, extra);
     const orders = body['orders'];
     if (orders.length === 0 || orders.length > this.config.BATCH_MAX_ITEMS) {
-      throw new InvalidRequestException('The batch is invalid', [
+      return this.invalidBatch(body, [
         { field: 'orders', messages: [`orders must hold 1 to ${this.config.BATCH_MAX_ITEMS} items; got ${orders.length}`] },
       ]);
     }
     return orders;
+  }
+
+  /** A batch refused whole counts as one invalid request. */
+  private invalidBatch(body: unknown, errors: FieldError[]): never {
+    this.intake.recordInvalid(body);
+    throw new InvalidRequestException('The batch is invalid', errors);
   }
 }
 

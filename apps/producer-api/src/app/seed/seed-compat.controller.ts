@@ -64,7 +64,10 @@ export class SeedCompatController {
   @ApiOperation({ summary: 'Seed: send several messages {메시지목록: [...]}' })
   async sendBatch(@Body() body: unknown, @CorrelationId() correlationId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const problems = this.batchProblems(body);
-    if (problems.length > 0) return this.invalid(reply, problems);
+    if (problems.length > 0) {
+      this.intake.recordInvalid(body);
+      return this.invalid(reply, problems);
+    }
     if (!this.intake.isReady()) return this.unavailable(reply, SEED_FAILURE_MESSAGES['broker-unavailable']);
     const messages = (body as { 메시지목록: unknown[] }).메시지목록;
     const results = await acceptBatch(messages, parseSeedMessage, (index) => `메시지목록[${index}]`, this.intake, correlationId);
