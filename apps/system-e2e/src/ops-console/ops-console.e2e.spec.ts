@@ -87,8 +87,14 @@ describe('ops console in the browser, on the built system', () => {
     const seen: number[] = [];
     const watching = (async () => {
       const deadline = Date.now() + 60_000;
+      let photographed = false;
       while (Date.now() < deadline) {
         seen.push(await mnpDepthShown(page));
+        // Taken while the queue is deep, so the picture shows leveling at work.
+        if (!photographed && seen[seen.length - 1] >= BURST / 2) {
+          await page.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true });
+          photographed = true;
+        }
         if (Math.max(...seen) >= BURST / 3 && seen[seen.length - 1] === 0) return;
         await page.waitForTimeout(250);
       }
@@ -101,8 +107,6 @@ describe('ops console in the browser, on the built system', () => {
     const peak = seen.indexOf(Math.max(...seen));
     expect(seen[peak]).toBeGreaterThanOrEqual(BURST / 3);
     expect(seen.slice(peak)).toContain(0);
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true });
     expect(statSync(DASHBOARD_SCREENSHOT).size).toBeGreaterThan(10_000);
     await page.close();
   });
