@@ -51,7 +51,10 @@ export function unknownFieldErrors(objects) {
     execFileSync(join(WORKSPACE_ROOT, 'node_modules/.bin/tsc'), ['-p', directory], { encoding: 'utf8' });
     return [];
   } catch (error) {
-    return `${error.stdout}`.split('\n').filter((line) => line.includes('error TS'));
+    const errors = `${error.stdout}`.split('\n').filter((line) => line.includes('error TS'));
+    // A compiler that failed without naming a field (crashed, killed) must not read as "no unknown field".
+    if (errors.length === 0) throw new Error(`tsc failed: ${error.message}\n${error.stdout}\n${error.stderr}`);
+    return errors;
   } finally {
     execFileSync('rm', ['-rf', directory]);
   }
