@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BrokerConnection, topologyFromSettings } from '@bss/messaging';
-import { Logger, NestPinoLogger } from '@bss/observability';
+import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { TokenRoles } from './auth/token-roles';
 import { DeadLetterCollector } from './collector/dead-letter-collector';
 import { OpsMetrics } from './metrics/ops-metrics';
@@ -22,7 +22,8 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
   const topology = topologyFromSettings(config);
   const store = DeadLetterStore.connect(config.DATABASE_URL, config.DATABASE_SCHEMA);
   await store.migrate();
-  const metrics = new OpsMetrics(config.MONITORING_ENABLED);
+  const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
+  const opsMetrics = new OpsMetrics(metrics);
   const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'ops-console', logger });
   const publisher = new ReplayPublisher(connection, topology);
   const sampler = new OverviewSampler(
@@ -31,12 +32,12 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
     new ManagementClient(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.RABBITMQ_URL)),
     new ProcessorScraper(config.PROCESSOR_METRICS_URLS),
     store,
-    metrics,
+    opsMetrics,
     logger,
   );
   const refreshCounts = { onChanged: () => void sampler.sample().catch(() => undefined) };
   const operations = new DeadLetterOperations(store, publisher, {
-    onReplayed: (type, count) => metrics.recordReplays(type, count),
+    onReplayed: (type, count) => opsMetrics.recordReplays(type, count),
     ...refreshCounts,
   });
   const collector = new DeadLetterCollector(connection, store, topology, logger);

@@ -1,13 +1,12 @@
 import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HealthModule, READINESS_PROBES } from '@bss/health';
 import { BrokerConnection } from '@bss/messaging';
+import { Metrics, MetricsModule } from '@bss/observability';
 import { DeadLettersController } from './api/dead-letters.controller';
 import { OverviewController } from './api/overview.controller';
 import { OpsAuthGuard } from './auth/auth.guard';
 import { TokenRoles } from './auth/token-roles';
 import { DeadLetterCollector } from './collector/dead-letter-collector';
-import { MetricsController } from './metrics/metrics.controller';
-import { OpsMetrics } from './metrics/ops-metrics';
 import { DeadLetterOperations } from './operations/dead-letter-operations';
 import { ReplayPublisher } from './operations/replay-publisher';
 import { OverviewSampler } from './overview/overview-sampler';
@@ -20,7 +19,7 @@ export interface OpsDependencies {
   readonly publisher: ReplayPublisher;
   readonly operations: DeadLetterOperations;
   readonly sampler: OverviewSampler;
-  readonly metrics: OpsMetrics;
+  readonly metrics: Metrics;
   readonly roles: TokenRoles;
 }
 
@@ -52,15 +51,14 @@ export class OpsModule {
     };
     return {
       module: OpsModule,
-      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [collectorProbe] } })],
-      controllers: [OverviewController, DeadLettersController, MetricsController],
+      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [collectorProbe] } }), MetricsModule.register(dependencies.metrics)],
+      controllers: [OverviewController, DeadLettersController],
       providers: [
         OpsAuthGuard,
         { provide: TokenRoles, useValue: dependencies.roles },
         { provide: DeadLetterStore, useValue: dependencies.store },
         { provide: DeadLetterOperations, useValue: dependencies.operations },
         { provide: OverviewSampler, useValue: dependencies.sampler },
-        { provide: OpsMetrics, useValue: dependencies.metrics },
         { provide: OpsLifecycle, useValue: new OpsLifecycle(dependencies) },
       ],
     };
