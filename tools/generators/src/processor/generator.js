@@ -187,13 +187,17 @@ function addDeployment(tree, { TYPE, lower, app }, options) {
           .replaceAll('mnp-processor', app)
           .replaceAll('MNP_PROCESSOR', keyPrefix)
           .replaceAll('"8082"', `"${port}"`)
-          .replace('containerPort: 8082', `containerPort: ${port}`),
+          .replace('containerPort: 8082', `containerPort: ${port}`)
+          .replace('\n      port: 8082\n', `\n      port: ${port}\n`),
         'BACKEND_RATE_LIMIT',
         options.rate ?? DEFAULT_RATE,
       ),
       'CONCURRENCY',
       options.concurrency ?? DEFAULT_CONCURRENCY,
     ),
+  );
+  edit(tree, 'deploy/base/config.yaml', `${app}-headless`, (text) =>
+    text.replace(/( PROCESSOR_METRICS_URLS: .*)/, (urls) => `${urls},http://${app}-headless:${port}/metrics`),
   );
   edit(tree, 'deploy/base/kustomization.yaml', `  - ${app}.yaml`, (text) => text.replace('  - network-policies.yaml', `  - ${app}.yaml\n  - network-policies.yaml`));
   edit(tree, 'deploy/base/secrets.env.example', `${keyPrefix}_RABBITMQ_URL`, (text) =>

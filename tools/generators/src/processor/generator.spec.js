@@ -45,6 +45,9 @@ describe('processor generator', () => {
     expect(deployment).toContain('key: SIMSWAP_PROCESSOR_RABBITMQ_URL');
     expect(deployment).toMatch(/- name: BACKEND_RATE_LIMIT\n +value: "60"/);
     expect(deployment).toMatch(/- name: CONCURRENCY\n +value: "5"/);
+    const port = /containerPort: (\d+)/.exec(deployment)[1];
+    expect(deployment).toMatch(new RegExp(`name: simswap-processor-headless[\\s\\S]*port: ${port}\\n`));
+    expect(tree.read('deploy/base/config.yaml', 'utf-8')).toMatch(new RegExp(`PROCESSOR_METRICS_URLS: .*,http://simswap-processor-headless:${port}/metrics\\n`));
     expect(tree.read('deploy/base/kustomization.yaml', 'utf-8')).toContain('- simswap-processor.yaml');
     expect(tree.read('deploy/base/secrets.env.example', 'utf-8')).toContain('SIMSWAP_PROCESSOR_RABBITMQ_URL=');
     expect(tree.read('deploy/components/keda/simswap-processor.yaml', 'utf-8')).toMatch(/queueName: bss\.orders\.simswap[\s\S]*|maxReplicaCount: 4/);
