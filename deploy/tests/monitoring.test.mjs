@@ -34,6 +34,16 @@ const SHOWN = [
   'process_resident_memory_bytes',
 ];
 
+/** Brackets of a PromQL expression close in order (label values hold none of them). */
+function balanced(expression) {
+  const open = [];
+  for (const character of expression) {
+    if ('([{'.includes(character)) open.push(character);
+    else if (')]}'.includes(character) && open.pop() !== '([{'[')]}'.indexOf(character)]) return false;
+  }
+  return open.length === 0;
+}
+
 const expressions = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })));
 
 for (const [name, render] of [
@@ -111,6 +121,7 @@ describe('the Grafana dashboard', () => {
 
   test('every query reads only metrics of the contract, and the series kind fits the metric type', () => {
     for (const { panel, expr } of expressions) {
+      assert.ok(balanced(expr), `${panel}: unbalanced brackets in ${expr}`);
       const metrics = metricsIn(expr);
       assert.ok(metrics.length > 0, `${panel}: ${expr} reads no metric`);
       for (const { series, metric } of metrics) {

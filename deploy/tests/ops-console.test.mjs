@@ -97,6 +97,8 @@ test('minikube runs PostgreSQL for the store on a volume, with the password from
   assert.equal(databaseUrl.pathname, `/${container.env.find((variable) => variable.name === 'POSTGRES_DB').value}`);
   const nodePort = objects.find((object) => object.kind === 'Service' && object.metadata.name === 'ops-console');
   assert.equal(nodePort.spec.type, 'NodePort');
+  const console = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'ops-console');
+  assert.equal(containerOf(console).imagePullPolicy, 'Never', "the image is built in Minikube's Docker, never pulled");
 });
 
 test('minikube gives the console one RabbitMQ user for AMQP and the management API, with least privilege', () => {
