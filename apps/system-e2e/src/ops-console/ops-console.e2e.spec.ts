@@ -90,8 +90,9 @@ describe('ops console in the browser, on the built system', () => {
       let photographed = false;
       while (Date.now() < deadline) {
         seen.push(await mnpDepthShown(page));
-        // Taken while the queue is deep, so the picture shows leveling at work.
-        if (!photographed && seen[seen.length - 1] >= BURST / 2) {
+        // Taken while the queue drains, half-way down from its peak: the picture shows leveling at work.
+        const depth = seen[seen.length - 1];
+        if (!photographed && Math.max(...seen) >= BURST / 2 && depth > 0 && depth <= Math.max(...seen) / 2) {
           await page.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true });
           photographed = true;
         }
