@@ -76,7 +76,7 @@ export class BackendOrdersController {
       if (verdict.action === 'fail') {
         if (verdict.afterMs > 0) await sleep(verdict.afterMs);
         this.load.answered(type, Date.now(), 'error');
-        this.logger.warn({ orderId: request.orderId, type, correlationId, processor, status: verdict.status }, 'overloaded; order refused');
+        this.logger.info({ orderId: request.orderId, type, correlationId, processor, status: verdict.status }, 'overloaded; order refused');
         if (verdict.status === 504) throw new GatewayTimeoutException('backend timed out under load');
         void reply.header('Retry-After', '1');
         throw new ServiceUnavailableException('backend overloaded');
