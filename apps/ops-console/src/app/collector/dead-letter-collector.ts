@@ -39,10 +39,14 @@ export class DeadLetterCollector {
       confirm: false,
       setup: async (channel: ConfirmChannel) => {
         this.consuming = false;
-        channel.once('close', () => (this.consuming = false));
+        let open = true;
+        channel.once('close', () => {
+          open = false;
+          this.consuming = false;
+        });
         await declareTopology(channel, this.topology);
         await channel.prefetch(PREFETCH);
-        await channel.consume(queue, (message) => message && this.track(this.collect(channel, message)), { noAck: false });
+        await channel.consume(queue, (message) => message && this.track(this.collect(channel, message, () => open)), { noAck: false });
         this.consuming = true;
       },
     });
@@ -64,9 +68,10 @@ export class DeadLetterCollector {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async collect(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  /** Gives up on a closed channel: the broker redelivers the message on the next one. */
+  private async collect(channel: ConfirmChannel, message: ConsumeMessage, channelOpen: () => boolean): Promise<void> {
     const record = recordFromMessage(message);
-    for (let attempt = 0; !this.stopping; attempt += 1) {
+    for (let attempt = 0; !this.stopping && channelOpen(); attempt += 1) {
       try {
         const stored = await this.store.insert(record);
         channel.ack(message);
