@@ -48,7 +48,8 @@ export function unknownFieldErrors(objects) {
     JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', skipLibCheck: true, types: [] }, files: ['objects.ts'] }),
   );
   try {
-    execFileSync(join(WORKSPACE_ROOT, 'node_modules/.bin/tsc'), ['-p', directory], { encoding: 'utf8' });
+    // Not pretty: under nx (FORCE_COLOR) tsc colours its messages, and "error TS" no longer appears verbatim.
+    execFileSync(join(WORKSPACE_ROOT, 'node_modules/.bin/tsc'), ['-p', directory, '--pretty', 'false'], { encoding: 'utf8' });
     return [];
   } catch (error) {
     const errors = `${error.stdout}`.split('\n').filter((line) => line.includes('error TS'));
