@@ -1,4 +1,5 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contracts';
+import { createMetrics } from '@bss/observability';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { BackendClient } from './backend-client';
@@ -8,6 +9,7 @@ import { BackendBudget } from './limiter/backend-budget';
 const unlimited = () => new BackendBudget({ baseRatePerSecond: 0, adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }) });
 import { OrderContext } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
+import { ProcessorMetrics } from './processor-metrics';
 
 interface Recorded {
   url?: string;
@@ -88,5 +90,36 @@ describe('BackendClient over real HTTP', () => {
     );
     answer = { status: 201, body: { status: 'applied' }, delayMs: 300 };
     await expect(new BackendClient(baseUrl, unlimited()).submit(order, context(AbortSignal.timeout(50)))).rejects.toBeInstanceOf(RetryableOrderError);
+  });
+
+  it('counts every call by status and every failure by kind, with nothing left in flight', async () => {
+    const metrics = createMetrics({ enabled: true });
+    const client = new BackendClient(baseUrl, unlimited(), new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
+    for (const status of [201, 422, 429, 500, 504, 409]) {
+      answer = { status, body: { message: 'answer' } };
+      await client.submit(order, context()).catch(() => undefined);
+    }
+    answer = { status: 201, body: { status: 'applied' }, delayMs: 300 };
+    await client.submit(order, context(AbortSignal.timeout(50))).catch(() => undefined);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = new BackendClient(`http://127.0.0.1:${closedPort}`, unlimited(), new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
+    await unreachable.submit(order, context()).catch(() => undefined);
+
+    const lines = (await metrics.exposition()).split('\n');
+    const series = (name: string) => lines.filter((line) => line.startsWith(`${name}{`)).sort();
+    const statusLine = (status: string) => `bss_backend_requests_total{type="SUBSCRIPTION",status="${status}"} 1`;
+    expect(series('bss_backend_requests_total')).toEqual(['201', '409', '422', '429', '500', '504', 'timeout', 'unreachable'].map(statusLine));
+    expect(series('bss_backend_errors_total')).toEqual([
+      'bss_backend_errors_total{type="SUBSCRIPTION",kind="overloaded"} 1',
+      'bss_backend_errors_total{type="SUBSCRIPTION",kind="refused"} 1',
+      'bss_backend_errors_total{type="SUBSCRIPTION",kind="server-error"} 1',
+      'bss_backend_errors_total{type="SUBSCRIPTION",kind="timeout"} 2',
+      'bss_backend_errors_total{type="SUBSCRIPTION",kind="unreachable"} 1',
+    ]);
+    expect(series('bss_backend_in_flight')).toEqual(['bss_backend_in_flight{type="SUBSCRIPTION"} 0']);
+    expect(series('bss_limiter_wait_seconds_count')).toEqual(['bss_limiter_wait_seconds_count{type="SUBSCRIPTION"} 8']);
   });
 });
