@@ -46,13 +46,17 @@ function sourceFiles(directory) {
   });
 }
 
-/** Metric names written as string literals in the apps' and libs' sources (tests excluded). */
-export function metricNamesInSources() {
-  const names = new Set();
+/**
+ * The metrics the apps and libs register, name → type, read from their sources (tests excluded):
+ * `metrics.counter({ name: 'bss_…' })` and the like. A consumer that merely mentions a name (the ops
+ * console's scraper) does not count: a metric renamed where it is registered must fail the check.
+ */
+export function metricsRegisteredInSources() {
+  const registered = {};
   for (const root of ['apps', 'libs']) {
     for (const file of sourceFiles(join(WORKSPACE_ROOT, root))) {
-      for (const [, name] of readFileSync(file, 'utf8').matchAll(/['"`](bss_[a-z0-9_]+)['"`]/g)) names.add(name);
+      for (const [, type, name] of readFileSync(file, 'utf8').matchAll(/\.(counter|gauge|histogram)\(\{\s*name:\s*['"`](bss_[a-z0-9_]+)['"`]/g)) registered[name] = type;
     }
   }
-  return names;
+  return registered;
 }
