@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CONTRACT, DEFAULT_METRICS, metricsIn, metricsRegisteredInSources } from './metric-contract.mjs';
-import { DEPLOY_DIR, WORKSPACE_ROOT, renderBaseWith, renderOverlay } from './render.mjs';
+import { DEPLOY_DIR, renderBaseWith, renderOverlay } from './render.mjs';
 import { unknownFieldErrors, validateAgainstModel } from './schemas.mjs';
 import { admits, podsOf, selects } from './selection.mjs';
 
-// Ajv 8 as the Kubernetes models' validator (a dependency of ours) ships it; draft-07 is its default.
-const Ajv = createRequire(join(WORKSPACE_ROOT, 'node_modules/@kubernetes-models/validate/package.json'))('ajv').default;
+// Ajv 8 (a devDependency), JSON Schema draft-07 by default.
+const Ajv = createRequire(import.meta.url)('ajv').default;
 const DASHBOARD_FILE = join(DEPLOY_DIR, 'components/monitoring/dashboards/bss-load-leveling.json');
 const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8'));
 const validateDashboard = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(DEPLOY_DIR, 'tests/grafana-dashboard.schema.json'), 'utf8')));

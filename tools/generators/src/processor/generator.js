@@ -95,12 +95,17 @@ describe('${Pascal}Payload', () => {
   );
 }
 
+/** Ports the other apps listen on locally; a processor's port must not collide with them. */
+const OTHER_APPS_PORTS = new Set([8000, 8085, 8090]);
+
 function nextProcessorPort(tree) {
   const ports = tree
     .children('apps')
     .filter((app) => app.endsWith('-processor') && tree.exists(`apps/${app}/src/main.ts`))
     .map((app) => Number(/defaultPort: (\d+)/.exec(tree.read(`apps/${app}/src/main.ts`, 'utf-8'))?.[1] ?? 0));
-  return Math.max(8080, ...ports) + 1;
+  let port = Math.max(8080, ...ports) + 1;
+  while (OTHER_APPS_PORTS.has(port)) port += 1;
+  return port;
 }
 
 function addApp(tree, { TYPE, lower, Pascal, app }) {

@@ -4,7 +4,7 @@ const { createTreeWithEmptyWorkspace } = require('@nx/devkit/testing');
 const processorGenerator = require('./generator');
 
 const WORKSPACE_ROOT = join(__dirname, '../../../..');
-const SEEDED = ['libs/contracts/src', 'apps/mnp-processor', 'apps/subscription-processor', 'apps/backend-simulator/src/app', 'deploy', 'README.md'];
+const SEEDED = ['libs/contracts/src', 'apps/mnp-processor', 'apps/subscription-processor', 'apps/change-processor', 'apps/termination-processor', 'apps/backend-simulator/src/app', 'deploy', 'README.md'];
 
 function filesUnder(path) {
   const absolute = join(WORKSPACE_ROOT, path);
@@ -46,6 +46,7 @@ describe('processor generator', () => {
     expect(deployment).toMatch(/- name: BACKEND_RATE_LIMIT\n +value: "60"/);
     expect(deployment).toMatch(/- name: CONCURRENCY\n +value: "5"/);
     const port = /containerPort: (\d+)/.exec(deployment)[1];
+    expect(port).toBe('8086'); // after the four processors (8081-8084), skipping the ops console's 8085
     expect(deployment).toMatch(new RegExp(`name: simswap-processor-headless[\\s\\S]*port: ${port}\\n`));
     expect(tree.read('deploy/base/config.yaml', 'utf-8')).toMatch(new RegExp(`PROCESSOR_METRICS_URLS: .*,http://simswap-processor-headless:${port}/metrics\\n`));
     expect(tree.read('deploy/base/kustomization.yaml', 'utf-8')).toContain('- simswap-processor.yaml');
