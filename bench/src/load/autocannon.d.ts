@@ -20,13 +20,6 @@ declare module 'autocannon' {
     requests?: AutocannonRequest[];
   }
 
-  interface Histogram {
-    p50: number;
-    p99: number;
-    max: number;
-    average: number;
-  }
-
   interface AutocannonResult {
     duration: number;
     start: Date;
@@ -35,11 +28,14 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     '2xx': number;
-    latency: Histogram;
-    requests: Histogram & { total: number };
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** The run: a promise of its result that also reports each answer as it comes. */
+  interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+  }
+
+  function autocannon(options: AutocannonOptions): AutocannonInstance;
   export = autocannon;
 }

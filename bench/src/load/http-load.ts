@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { LatencySummary, perSecond, summarizeLatencies } from '../report/statistics';
 
 export interface HttpLoad {
   readonly url: string;
@@ -11,19 +12,30 @@ export interface HttpLoad {
   readonly onResponse?: (status: number, body: string) => void;
 }
 
-export interface HttpLoadResult {
-  readonly requests: number;
+/** One autocannon run, with every answer's latency kept so runs can be merged exactly. */
+export interface HttpLoadRun {
   readonly succeeded: number;
   /** Non-2xx answers, connection errors and timeouts together. */
   readonly errors: number;
   readonly statusCodes: Record<string, number>;
   readonly elapsedMs: number;
-  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  readonly latenciesMs: readonly number[];
+}
+
+/** What the table and the JSON keep of one or more runs against the same endpoint. */
+export interface HttpLoadResult {
+  readonly succeeded: number;
+  readonly errors: number;
+  readonly statusCodes: Record<string, number>;
+  readonly elapsedMs: number;
+  readonly succeededPerSec?: number;
+  readonly latencyMs: LatencySummary;
 }
 
 /** Posts the same JSON body over `connections` keep-alive connections for the duration (autocannon). */
-export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadResult> {
-  const result = await autocannon({
+export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadRun> {
+  const latenciesMs: number[] = [];
+  const instance = autocannon({
     url: load.url,
     connections: load.connections,
     duration: load.durationSec,
@@ -38,12 +50,29 @@ export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadResult> {
       },
     ],
   });
+  instance.on('response', (_client, _status, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
+  const result = await instance;
   return {
-    requests: result['2xx'] + result.non2xx + result.errors,
     succeeded: result['2xx'],
     errors: result.non2xx + result.errors,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
     elapsedMs: result.finish.getTime() - result.start.getTime(),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    latenciesMs,
+  };
+}
+
+/** Merges runs against one endpoint: counts and time add up, latency percentiles over every answer. */
+export function summarizeRuns(runs: readonly HttpLoadRun[]): HttpLoadResult {
+  const succeeded = runs.reduce((sum, run) => sum + run.succeeded, 0);
+  const elapsedMs = runs.reduce((sum, run) => sum + run.elapsedMs, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const run of runs) for (const [code, count] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    succeeded,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    statusCodes,
+    elapsedMs,
+    succeededPerSec: perSecond(succeeded, elapsedMs),
+    latencyMs: summarizeLatencies(runs.flatMap((run) => run.latenciesMs)),
   };
 }

@@ -29,6 +29,7 @@ describe('renderTable', () => {
     expect(lines[2]).toContain('0.53');
     expect(lines[2]).toContain('PASS');
     expect(lines[3]).toContain('—');
+    expect(renderTable([valueRow({ section: 'intake', figure: 'errors', value: 0, unit: '' })])).toContain('| 0 ');
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
   });
 });

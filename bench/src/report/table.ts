@@ -4,7 +4,7 @@ const HEADERS = ['section', 'figure', 'value', 'ceiling', 'ratio', 'target', 've
 
 function formatNumber(value: number | undefined, unit = ''): string {
   if (value === undefined) return '—';
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const digits = Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   const text = value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return unit ? `${text} ${unit}` : text;
 }

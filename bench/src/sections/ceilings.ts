@@ -1,6 +1,6 @@
 import { freePorts } from '@bss/system-launcher';
 import { consumeAndAck, declareRawQuorumQueue, deleteQueue, publishConfirmed } from '../broker/raw-amqp';
-import { runHttpLoad } from '../load/http-load';
+import { HttpLoadResult, runHttpLoad, summarizeRuns } from '../load/http-load';
 import { orderMessages, orderRequestBody } from '../load/orders';
 import { startAppProcess } from '../processes/app-process';
 import { valueRow } from '../report/result-row';
@@ -36,15 +36,14 @@ export async function measureBrokerCeilings(context: BenchContext): Promise<Pick
 }
 
 /** What NestJS + Fastify with producer-api's parsing and validation allows, without the broker. */
-export async function measureHttpCeiling(context: BenchContext): Promise<{ httpPerSec?: number; latencyMs: { p50: number; p99: number; max: number } }> {
+export async function measureHttpCeiling(context: BenchContext): Promise<HttpLoadResult> {
   const [port] = await freePorts(1);
   const app = await startAppProcess({ name: 'bare-intake', bundle: benchBundle(context, 'bare-intake'), port, env: {}, logDir: context.logDir });
   try {
     const load = { url: `${app.url}/api/v1/orders`, body: orderRequestBody(), connections: HTTP_CONNECTIONS };
     context.progress('ceiling: bare NestJS endpoint');
     await runHttpLoad({ ...load, durationSec: context.scale.warmUpSec });
-    const result = await runHttpLoad({ ...load, durationSec: context.scale.httpDurationSec });
-    return { httpPerSec: perSecond(result.succeeded, result.elapsedMs), latencyMs: result.latencyMs };
+    return summarizeRuns([await runHttpLoad({ ...load, durationSec: context.scale.httpDurationSec })]);
   } finally {
     await app.stop();
   }
@@ -53,14 +52,14 @@ export async function measureHttpCeiling(context: BenchContext): Promise<{ httpP
 export async function runCeilings(context: BenchContext): Promise<SectionResult & { ceilings: Ceilings }> {
   const broker = await measureBrokerCeilings(context);
   const http = await measureHttpCeiling(context);
-  const ceilings = { publishPerSec: broker.publishPerSec, consumePerSec: broker.consumePerSec, httpPerSec: http.httpPerSec };
+  const ceilings = { publishPerSec: broker.publishPerSec, consumePerSec: broker.consumePerSec, httpPerSec: http.succeededPerSec };
   return {
     ceilings,
-    figures: { ...ceilings, messageBytes: broker.messageBytes, httpLatencyMs: http.latencyMs, consumePrefetch: RAW_CONSUME_PREFETCH },
+    figures: { ...ceilings, messageBytes: broker.messageBytes, http, consumePrefetch: RAW_CONSUME_PREFETCH },
     rows: [
       valueRow({ section: 'ceiling', figure: `raw confirmed publish, quorum, ${broker.messageBytes} B`, value: broker.publishPerSec, unit: 'msg/s' }),
       valueRow({ section: 'ceiling', figure: `raw consume + ack, prefetch ${RAW_CONSUME_PREFETCH}`, value: broker.consumePerSec, unit: 'msg/s' }),
-      valueRow({ section: 'ceiling', figure: 'bare NestJS + Fastify + validation', value: http.httpPerSec, unit: 'req/s' }),
+      valueRow({ section: 'ceiling', figure: 'bare NestJS + Fastify + validation', value: http.succeededPerSec, unit: 'req/s' }),
       valueRow({ section: 'ceiling', figure: 'bare NestJS p99 latency', value: http.latencyMs.p99, unit: 'ms' }),
     ],
   };

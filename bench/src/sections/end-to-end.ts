@@ -75,7 +75,7 @@ export async function runEndToEnd(context: BenchContext, ceilings: Ceilings): Pr
     const summary = summarizeLatencies(latencies);
     const achievedPerSec = perSecond(acceptedAt.size, load.elapsedMs);
     return {
-      figures: { offeredPerSec: rate, achievedPerSec, accepted: acceptedAt.size, applied: latencies.length, intakeErrors: load.errors, latencyMs: summary },
+      figures: { offeredPerSec: rate, achievedPerSec, accepted: acceptedAt.size, applied: latencies.length, intakeErrors: load.errors, intakeLatencyMs: summarizeLatencies(load.latenciesMs), latencyMs: summary },
       rows: [
         valueRow({ section: 'end-to-end', figure: 'offered: 50 % of the intake ceiling', value: rate, unit: 'orders/s' }),
         valueRow({ section: 'end-to-end', figure: 'accepted (202) during the run', value: achievedPerSec, unit: 'orders/s' }),
