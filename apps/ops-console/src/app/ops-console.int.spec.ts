@@ -3,6 +3,8 @@ import { BrokerProbe, eventually, TEST_BROKER_URL, uniqueTopology } from '@bss/m
 import { createLogger } from '@bss/observability';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
@@ -216,6 +218,76 @@ describe('ops-console against the real broker and PostgreSQL', () => {
     expect(page.body).toContain('<script src="app.js"></script>');
     expect((await app.inject({ method: 'GET', url: '/app.js' })).statusCode).toBe(200);
   });
+});
+
+interface TypeRates {
+  type: string;
+  ready: number;
+  arrivalRate: number | null;
+  drainRate: number | null;
+  rateSource: string | null;
+}
+
+describe('ops-console arrival and drain from the processors\' counters', () => {
+  const names = uniqueTopology('ops-rates');
+  const schema = `test_ops_${randomUUID().slice(0, 8)}`;
+  /** What a stand-in MNP processor has counted: it hands deliveries back all along, and drains once told to. */
+  const processed = { applied: 7, requeued: 0, appliedPerScrape: 0, requeuedPerScrape: 5 };
+  let processor: Server;
+  let probe: BrokerProbe;
+  let app: NestFastifyApplication;
+
+  const mnp = async () => {
+    const overview = (await app.inject({ method: 'GET', url: '/api/v1/overview', headers: as(VIEWER) })).json() as { types: TypeRates[] };
+    return { mnp: overview.types.find((type) => type.type === 'MNP') as TypeRates, change: overview.types.find((type) => type.type === 'CHANGE') as TypeRates };
+  };
+
+  beforeAll(async () => {
+    processor = createServer((_request, response) => {
+      processed.applied += processed.appliedPerScrape;
+      processed.requeued += processed.requeuedPerScrape;
+      response.end(
+        [
+          `bss_messages_processed_total{type="MNP",outcome="applied"} ${processed.applied}`,
+          `bss_messages_processed_total{type="MNP",outcome="requeued"} ${processed.requeued}`,
+          'bss_backend_rate_limit{type="MNP"} 25',
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((resolve) => processor.listen(0, '127.0.0.1', resolve));
+    probe = await BrokerProbe.connect();
+    const { port } = processor.address() as AddressInfo;
+    app = await startApp({ QUEUE_NAME: names.prefix, DATABASE_SCHEMA: schema, PROCESSOR_METRICS_URLS: `http://127.0.0.1:${port}/metrics` });
+    await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await new Promise((resolve) => processor.close(resolve));
+    await probe.deleteTopology(names);
+    await probe.close();
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('shows arrivals from the live depth and the drain the processor counts, requeued deliveries left out', async () => {
+    const idle = await eventually(mnp, (seen) => seen.mnp.rateSource === 'processors' && seen.mnp.arrivalRate === 0);
+    expect(idle.mnp).toMatchObject({ rateSource: 'processors', drainRate: 0, arrivalRate: 0 });
+    expect(idle.change.rateSource).not.toBe('processors');
+
+    for (let index = 0; index < 30; index += 1) await probe.publishRaw(names.queueFor('MNP'), Buffer.from(JSON.stringify(envelope('MNP'))));
+    const arriving = await eventually(mnp, (seen) => seen.mnp.ready === 30 && (seen.mnp.arrivalRate ?? 0) > 0);
+    expect(arriving.mnp).toMatchObject({ ready: 30, drainRate: 0, rateSource: 'processors' });
+    expect(arriving.mnp.arrivalRate).toBeGreaterThan(0);
+
+    processed.appliedPerScrape = 5;
+    const draining = await eventually(mnp, (seen) => (seen.mnp.drainRate ?? 0) > 0);
+    expect(draining.mnp.rateSource).toBe('processors');
+    expect(draining.mnp.drainRate).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('ops-console with monitoring off', () => {

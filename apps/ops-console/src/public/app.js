@@ -28,6 +28,11 @@
     return node;
   }
 
+  const RATE_SOURCES = {
+    processors: "the processors' delivery counters and the live ready depth, over the last 3 s",
+    management: 'the management API (no processor metrics for this type): lags by its refresh interval, over the last 10 s',
+  };
+
   const rate = (value) => (value === null || value === undefined ? '–' : `${value.toFixed(1)}/s`);
 
   function sparkline(values) {
@@ -59,6 +64,8 @@
         element('dt', {}, 'consumers'), element('dd', { class: 'consumers' }, type.consumers),
         element('dt', {}, 'arrival'), element('dd', { class: 'arrival' }, rate(type.arrivalRate)),
         element('dt', {}, 'drain'), element('dd', { class: 'drain' }, rate(type.drainRate)),
+        element('dt', {}, 'rates from'),
+        element('dd', { class: 'rate-source', title: RATE_SOURCES[type.rateSource] ?? '' }, type.rateSource ?? '–'),
         element('dt', {}, 'retries scheduled'), element('dd', {}, rate(type.retryRate)),
         element('dt', {}, 'backend load / budget'),
         element('dd', { class: over ? 'over' : '' }, `${rate(type.backendRate)} / ${type.backendBudget === null ? '–' : `${type.backendBudget}/s`}`),

@@ -5,13 +5,23 @@ import { OpsMetrics } from '../metrics/ops-metrics';
 import { DEAD_LETTER_STATES, DeadLetterState, StoredCount } from '../store/dead-letter';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { CounterRates, windowRate } from './counter-rates';
+import { FlowWindow } from './flow-window';
 import { ManagedQueue, ManagementClient } from './management-client';
 import { ProcessorScraper } from './processor-scraper';
+import { ReplicaCounterTotals } from './replica-counter-totals';
 
-const RATE_WINDOW_MS = 10_000;
+/** Short, so arrival and drain move with the traffic; the processors' counters are live. */
+const PROCESSOR_RATE_WINDOW_MS = 3_000;
+/** Several refreshes of the management API's counts (every 5 s by default), which would jump otherwise. */
+const MANAGEMENT_RATE_WINDOW_MS = 10_000;
+
+/** Where a type's arrival and drain rates came from. */
+export type RateSource = 'processors' | 'management';
 
 interface QueuePoint {
   readonly ready: number;
+  /** Ready as read over AMQP at this sample; undefined when only the management API answered. */
+  readonly liveReady?: number;
   readonly unacked: number;
   readonly consumers: number;
   readonly published?: number;
@@ -25,6 +35,14 @@ interface Point {
   readonly retryRate: ReadonlyMap<string, number>;
   readonly budget: ReadonlyMap<string, number>;
   readonly stored: readonly StoredCount[];
+  /** Computed when sampled, so that an overview request only reads them. */
+  readonly flows: ReadonlyMap<OrderType, Flow>;
+}
+
+interface Flow {
+  readonly arrivalRate: number | null;
+  readonly drainRate: number | null;
+  readonly source: RateSource | null;
 }
 
 export interface TypeOverview {
@@ -36,6 +54,7 @@ export interface TypeOverview {
   readonly consumers: number;
   readonly arrivalRate: number | null;
   readonly drainRate: number | null;
+  readonly rateSource: RateSource | null;
   readonly retryRate: number | null;
   readonly backendRate: number | null;
   readonly backendBudget: number | null;
@@ -62,13 +81,17 @@ export interface SamplerOptions {
 /**
  * Samples the system every interval and keeps a window of history in memory: queue depths from the
  * broker (ready over AMQP, which is live; unacked, consumers and publish/ack counts from the
- * management API), processors' backend and retry counters, and the dead-letter store's counts.
+ * management API), processors' delivery, backend and retry counters, and the dead-letter store's
+ * counts. Arrival and drain come from the processors' counters and the live ready depth; the
+ * management API's counts, which lag, only stand in for a type no processor reports.
  * Any one source failing leaves its numbers out and names the problem; the rest keeps updating.
  */
 export class OverviewSampler {
   private readonly history: Point[] = [];
   private readonly backendRates = new CounterRates();
   private readonly retryRates = new CounterRates();
+  private readonly removals: ReplicaCounterTotals;
+  private readonly flowWindows = new Map<OrderType, FlowWindow>();
   private timer?: NodeJS.Timeout;
   private problems: string[] = [];
   private sampling?: Promise<void>;
@@ -81,7 +104,10 @@ export class OverviewSampler {
     private readonly store: DeadLetterStore,
     private readonly metrics: OpsMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // A replica that misses one scrape keeps its place; one gone longer starts afresh.
+    this.removals = new ReplicaCounterTotals(PROCESSOR_RATE_WINDOW_MS + options.intervalMs);
+  }
 
   start(): void {
     const tick = () => {
@@ -130,6 +156,7 @@ export class OverviewSampler {
       if (!fromManagement && !fromAmqp) continue;
       queues.set(name, {
         ready: fromAmqp?.messages ?? fromManagement?.ready ?? 0,
+        liveReady: fromAmqp?.messages,
         unacked: fromManagement?.unacked ?? 0,
         consumers: fromAmqp?.consumers ?? fromManagement?.consumers ?? 0,
         published: fromManagement?.published,
@@ -138,9 +165,15 @@ export class OverviewSampler {
     }
     const budget = new Map<string, number>();
     for (const reading of scrape.readings) for (const [type, value] of reading.budget) budget.set(type, Math.max(budget.get(type) ?? 0, value));
+    const removed = this.removals.update(new Map(scrape.readings.map((reading) => [reading.target, reading.removed])), at);
+    const reported = new Set(scrape.readings.flatMap((reading) => [...reading.types]));
+    const flows = new Map(
+      ORDER_TYPES.map((type) => [type, this.flowOf(type, at, queues, reported.has(type) ? (removed.get(type) ?? 0) : undefined)]),
+    );
     this.push({
       at,
       queues,
+      flows,
       backendRate: this.backendRates.update(new Map(scrape.readings.map((reading) => [reading.target, reading.backendRequests])), at),
       retryRate: this.retryRates.update(new Map(scrape.readings.map((reading) => [reading.target, reading.retries])), at),
       budget,
@@ -176,15 +209,16 @@ export class OverviewSampler {
     const deadLetters = Object.fromEntries(DEAD_LETTER_STATES.map((state) => [state, 0])) as Record<DeadLetterState, number>;
     for (const count of last?.stored ?? []) if (count.type === type) deadLetters[count.state] += count.count;
     const history: TypeOverview['history'] = { t: [], depth: [], arrivalRate: [], drainRate: [], backendRate: [] };
-    this.history.forEach((sample, index) => {
-      const upTo = this.history.slice(0, index + 1);
+    for (const sample of this.history) {
       const queuePoint = sample.queues.get(queue);
+      const flow = sample.flows.get(type);
       history.t.push(sample.at);
       history.depth.push(queuePoint ? queuePoint.ready + queuePoint.unacked : 0);
-      history.arrivalRate.push(this.countRate(upTo, queue, 'published'));
-      history.drainRate.push(this.countRate(upTo, queue, 'acked'));
+      history.arrivalRate.push(flow?.arrivalRate ?? null);
+      history.drainRate.push(flow?.drainRate ?? null);
       history.backendRate.push(sample.backendRate.get(type) ?? null);
-    });
+    }
+    const flow = last?.flows.get(type);
     return {
       type,
       queue,
@@ -192,8 +226,9 @@ export class OverviewSampler {
       ready: point?.ready ?? 0,
       unacked: point?.unacked ?? 0,
       consumers: point?.consumers ?? 0,
-      arrivalRate: history.arrivalRate[history.arrivalRate.length - 1] ?? null,
-      drainRate: history.drainRate[history.drainRate.length - 1] ?? null,
+      arrivalRate: flow?.arrivalRate ?? null,
+      drainRate: flow?.drainRate ?? null,
+      rateSource: flow?.source ?? null,
       retryRate: last?.retryRate.get(type) ?? null,
       backendRate: last?.backendRate.get(type) ?? null,
       backendBudget: last?.budget.get(type) ?? null,
@@ -202,9 +237,27 @@ export class OverviewSampler {
     };
   }
 
-  private countRate(points: readonly Point[], queue: string, count: 'published' | 'acked'): number | null {
-    const recent = points.slice(-Math.ceil(RATE_WINDOW_MS / this.options.intervalMs) - 1);
-    return windowRate(recent.map((point) => ({ at: point.at, value: point.queues.get(queue)?.[count] })), RATE_WINDOW_MS);
+  /**
+   * Arrival and drain of one type at this sample. `removed` is the running total of deliveries its
+   * processors took off the queue, undefined when no processor reports the type: then, and until
+   * the processors' window holds two samples, the management API's publish / ack counts stand in.
+   */
+  private flowOf(type: OrderType, at: number, queues: ReadonlyMap<string, QueuePoint>, removed: number | undefined): Flow {
+    const queue = this.options.names.queueFor(type);
+    const window = this.flowWindows.get(type) ?? new FlowWindow(PROCESSOR_RATE_WINDOW_MS);
+    this.flowWindows.set(type, window);
+    if (removed === undefined) window.clear();
+    const fromProcessors = removed === undefined ? null : window.add({ at, removed, ready: queues.get(queue)?.liveReady });
+    if (fromProcessors) return { arrivalRate: fromProcessors.arrival, drainRate: fromProcessors.drain, source: 'processors' };
+    const current = { at, queues };
+    const arrivalRate = this.countRate(current, queue, 'published');
+    const drainRate = this.countRate(current, queue, 'acked');
+    return { arrivalRate, drainRate, source: arrivalRate === null && drainRate === null ? null : 'management' };
+  }
+
+  private countRate(current: Pick<Point, 'at' | 'queues'>, queue: string, count: 'published' | 'acked'): number | null {
+    const recent = [...this.history.slice(-Math.ceil(MANAGEMENT_RATE_WINDOW_MS / this.options.intervalMs)), current];
+    return windowRate(recent.map((point) => ({ at: point.at, value: point.queues.get(queue)?.[count] })), MANAGEMENT_RATE_WINDOW_MS);
   }
 
   private push(point: Point): void {

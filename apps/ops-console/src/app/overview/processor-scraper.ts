@@ -1,12 +1,32 @@
+import type { DeliveryOutcome } from '@bss/processor-kit';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { parsePrometheusText, sumBy } from './prometheus-text';
+import { parsePrometheusText, Sample, sumBy } from './prometheus-text';
 
-const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit']);
+const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit', 'bss_messages_processed_total']);
+
+/**
+ * Which delivery outcomes take the message off its order queue. Typed over every outcome the
+ * processors emit, so a new outcome does not compile until it is decided here. A requeued delivery
+ * goes back to the same queue; a retried or deferred one moves to a retry delay queue.
+ */
+const LEAVES_ORDER_QUEUE: Record<DeliveryOutcome, boolean> = {
+  applied: true,
+  duplicate: true,
+  rejected: true,
+  retried: true,
+  deferred: true,
+  'dead-lettered': true,
+  requeued: false,
+};
 
 /** One replica's counters, by order type. */
 export interface ReplicaReading {
   readonly target: string;
+  /** Order types this replica reports any metric for (a processor sets its budget gauge at start). */
+  readonly types: ReadonlySet<string>;
+  /** Deliveries that left the order queue, whatever became of them. */
+  readonly removed: Map<string, number>;
   readonly backendRequests: Map<string, number>;
   readonly retries: Map<string, number>;
   readonly budget: Map<string, number>;
@@ -47,14 +67,25 @@ export class ProcessorScraper {
   private async read(target: string): Promise<ReplicaReading> {
     const response = await fetch(target, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (!response.ok) throw new Error(`answered ${response.status}`);
-    const samples = parsePrometheusText(await response.text(), WANTED);
-    return {
-      target,
-      backendRequests: sumBy(samples, 'bss_backend_requests_total', 'type'),
-      retries: sumBy(samples, 'bss_retries_total', 'type'),
-      budget: sumBy(samples, 'bss_backend_rate_limit', 'type'),
-    };
+    return readingOf(target, await response.text());
   }
+}
+
+/** One replica's reading out of its /metrics text. */
+export function readingOf(target: string, text: string): ReplicaReading {
+  const samples = parsePrometheusText(text, WANTED);
+  return {
+    target,
+    types: new Set(samples.flatMap((sample) => (sample.labels['type'] ? [sample.labels['type']] : []))),
+    removed: sumBy(samples.filter(leftOrderQueue), 'bss_messages_processed_total', 'type'),
+    backendRequests: sumBy(samples, 'bss_backend_requests_total', 'type'),
+    retries: sumBy(samples, 'bss_retries_total', 'type'),
+    budget: sumBy(samples, 'bss_backend_rate_limit', 'type'),
+  };
+}
+
+function leftOrderQueue(sample: Sample): boolean {
+  return sample.name === 'bss_messages_processed_total' && LEAVES_ORDER_QUEUE[sample.labels['outcome'] as DeliveryOutcome] === true;
 }
 
 async function expand(url: string): Promise<string[]> {
