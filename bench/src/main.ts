@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokerVersion, connectBroker } from './broker/raw-amqp';
 import { BenchOptions, parseOptions, sectionsToRun, USAGE } from './cli-options';
-import { summarizeProfileFile } from './report/cpu-profile-summary';
+import { SelfTime, summarizeProfileFile } from './report/cpu-profile-summary';
 import { machineFacts } from './report/machine-facts';
 import { ResultRow, valueRow } from './report/result-row';
 import { renderTable } from './report/table';
@@ -103,10 +103,12 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
   };
 }
 
-function printProfiles(profiles: Record<string, { function: string; location: string; selfPercent: number }[]>): void {
+function printProfiles(profiles: Record<string, SelfTime[]>): void {
   for (const [file, top] of Object.entries(profiles)) {
     process.stdout.write(`\nTop self time in ${file}:\n`);
-    for (const entry of top) process.stdout.write(`  ${entry.selfPercent.toFixed(1).padStart(5)} %  ${entry.function}  ${entry.location}\n`);
+    for (const entry of top) {
+      process.stdout.write(`  ${entry.selfPercent.toFixed(1).padStart(5)} %  ${entry.function}  ${entry.location}\n           from ${entry.calledFrom}\n`);
+    }
   }
 }
 
@@ -125,7 +127,7 @@ async function main(): Promise<number> {
     `\n${renderTable(rows)}\n\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load ${machine.loadAverageAtStart}, ` +
       `Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, commit ${machine.gitCommit}${options.quick ? ' — quick run' : ''}${options.cpuProfile ? ' — profiled (slower)' : ''}\nResults: ${resultFile}\n`,
   );
-  printProfiles(report['profiles'] as Record<string, { function: string; location: string; selfPercent: number }[]>);
+  printProfiles(report['profiles'] as Record<string, SelfTime[]>);
   // A missed target is a finding to read in the table, not a failed run: the exit code says whether the run worked.
   return 0;
 }
