@@ -5,6 +5,7 @@ export * from './lib/routing';
 export * from './lib/envelope';
 export * from './lib/order-request';
 export * from './lib/validate';
+export * from './lib/strict-json';
 export * from './lib/validation-error';
 export * from './lib/fixtures';
 export * from './lib/payloads/field-rules';
