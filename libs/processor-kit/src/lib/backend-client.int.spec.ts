@@ -1,47 +1,89 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contracts';
+import { eventually } from '@bss/messaging/testing';
 import { createMetrics } from '@bss/observability';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
+import { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { BackendClient } from './backend-client';
+import { KeepAliveHttpOptions } from './keep-alive-http';
 import { AdaptiveRate } from './limiter/adaptive-rate';
 import { BackendBudget } from './limiter/backend-budget';
-
-const unlimited = () => new BackendBudget({ baseRatePerSecond: 0, adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }) });
+import { LOOPBACK_TLS } from './loopback-tls.fixture';
 import { OrderContext } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { ProcessorMetrics } from './processor-metrics';
+
+const unlimited = () => new BackendBudget({ baseRatePerSecond: 0, adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }) });
 
 interface Recorded {
   url?: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  clientPort?: number;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  delayMs?: number;
+}
+
+/** Answers what `answer()` says after reading the request; records every request and connection. */
+function recordingListener(answer: () => Answer, recorded: Recorded[]): RequestListener {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    let text = '';
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => {
+      recorded.push({ url: request.url, headers: request.headers, body: JSON.parse(text), clientPort: request.socket.remotePort });
+      const { status, body, delayMs } = answer();
+      setTimeout(() => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(typeof body === 'string' ? body : JSON.stringify(body));
+      }, delayMs ?? 0);
+    });
+  };
+}
+
+async function listen(server: NetServer, scheme = 'http'): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function closedPortUrl(): Promise<string> {
+  const closed = createServer();
+  const url = await listen(closed);
+  await new Promise((resolve) => closed.close(resolve));
+  return url;
 }
 
 /** A real HTTP server on loopback that answers what each test tells it to. */
 describe('BackendClient over real HTTP', () => {
   let server: Server;
   let baseUrl: string;
-  let answer: { status: number; body: unknown; delayMs?: number };
+  let answer: Answer;
   const recorded: Recorded[] = [];
+  const connections: Socket[] = [];
+  const clients: BackendClient[] = [];
+
+  const newClient = (url = baseUrl, metrics?: ProcessorMetrics, options?: KeepAliveHttpOptions) => {
+    const client = new BackendClient(url, unlimited(), metrics, options);
+    clients.push(client);
+    return client;
+  };
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk) => (text += chunk));
-      request.on('end', () => {
-        recorded.push({ url: request.url, headers: request.headers, body: JSON.parse(text) });
-        setTimeout(() => {
-          response.writeHead(answer.status, { 'content-type': 'application/json' });
-          response.end(JSON.stringify(answer.body));
-        }, answer.delayMs ?? 0);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = createServer(
+      recordingListener(() => answer, recorded),
+    ).on('connection', (socket: Socket) => connections.push(socket));
+    baseUrl = await listen(server);
   });
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
-  beforeEach(() => recorded.splice(0));
+  beforeEach(() => {
+    recorded.splice(0);
+    connections.splice(0);
+  });
+  afterEach(() => clients.splice(0).forEach((client) => client.close()));
 
   const order: OrderEnvelope = {
     id: 'order-42',
@@ -56,16 +98,22 @@ describe('BackendClient over real HTTP', () => {
 
   it('posts the order to its resource with the order id as Idempotency-Key', async () => {
     answer = { status: 201, body: { status: 'applied' } };
-    await expect(new BackendClient(baseUrl, unlimited()).submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    await expect(newClient().submit(order, context())).resolves.toEqual({ outcome: 'applied' });
     expect(recorded[0]).toMatchObject({
       url: '/api/v1/subscriptions',
-      headers: { 'idempotency-key': 'order-42', 'x-correlation-id': 'corr-42', 'x-processor': 'subscription-processor', 'x-attempt': '2' },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': 'order-42',
+        'x-correlation-id': 'corr-42',
+        'x-processor': 'subscription-processor',
+        'x-attempt': '2',
+      },
       body: { orderId: 'order-42', origin: 'api', payload: EXAMPLE_PAYLOADS.SUBSCRIPTION },
     });
   });
 
   it('maps the answers: duplicate, business rejection, retryable and terminal', async () => {
-    const client = new BackendClient(`${baseUrl}/`, unlimited());
+    const client = newClient(`${baseUrl}/`);
     answer = { status: 200, body: { status: 'duplicate' } };
     await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'duplicate' });
     answer = { status: 422, body: { message: 'credit check failed' } };
@@ -74,38 +122,95 @@ describe('BackendClient over real HTTP', () => {
       answer = { status, body: { message: 'busy' } };
       await expect(client.submit(order, context())).rejects.toBeInstanceOf(RetryableOrderError);
     }
+    answer = { status: 503, body: 'upstream down' };
+    await expect(client.submit(order, context())).rejects.toThrow('backend answered 503: upstream down');
     answer = { status: 400, body: { message: 'msisdn 010-1234-5678 unknown' } };
     const refused = client.submit(order, context());
     await expect(refused).rejects.toBeInstanceOf(TerminalOrderError);
     await expect(refused).rejects.toThrow('backend answered 400: msisdn 010-****-5678 unknown');
   });
 
-  it('treats an unreachable backend and an aborted call as retryable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    await expect(new BackendClient(`http://127.0.0.1:${closedPort}`, unlimited()).submit(order, context())).rejects.toThrow(
-      /backend unreachable: ECONNREFUSED/,
+  it('reuses one kept-alive connection for calls made one after the other', async () => {
+    const client = newClient();
+    answer = { status: 201, body: { status: 'applied' } };
+    for (let call = 0; call < 5; call += 1) await client.submit(order, context());
+    answer = { status: 422, body: { message: 'number not portable' } };
+    await client.submit(order, context());
+    answer = { status: 503, body: { message: 'busy' } };
+    await client.submit(order, context()).catch(() => undefined);
+    expect(recorded).toHaveLength(7);
+    expect(connections).toHaveLength(1);
+    expect(new Set(recorded.map((request) => request.clientPort)).size).toBe(1);
+  });
+
+  it('opens no more connections than maxSockets, however many calls run at once', async () => {
+    const client = newClient(baseUrl, undefined, { maxSockets: 2 });
+    answer = { status: 201, body: { status: 'applied' }, delayMs: 20 };
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => client.submit(order, context())));
+    expect(outcomes).toEqual(Array(6).fill({ outcome: 'applied' }));
+    expect(connections).toHaveLength(2);
+  });
+
+  it('keeps only the start of a huge answer and still reuses the connection', async () => {
+    const client = newClient();
+    answer = { status: 422, body: 'x'.repeat(1_000_000) };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'rejected', detail: 'x'.repeat(500) });
+    answer = { status: 201, body: { status: 'applied' } };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    expect(connections).toHaveLength(1);
+  });
+
+  it('lets a slow call run past the idle timeout, then closes the idle connection', async () => {
+    const client = newClient(baseUrl, undefined, { idleSocketMs: 100 });
+    answer = { status: 201, body: { status: 'applied' }, delayMs: 400 };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    expect(connections).toHaveLength(1);
+    const closed = await eventually(
+      async () => connections.every((socket) => socket.destroyed),
+      (done) => done,
+      { timeoutMs: 3_000, intervalMs: 20 },
     );
+    expect(closed).toBe(true);
+  });
+
+  it('closes its connections when closed', async () => {
+    const client = newClient();
+    answer = { status: 201, body: { status: 'applied' } };
+    await client.submit(order, context());
+    expect(connections).toHaveLength(1);
+    expect(connections[0]?.destroyed).toBe(false);
+    client.close();
+    const closed = await eventually(
+      async () => connections.every((socket) => socket.destroyed),
+      (done) => done,
+      { timeoutMs: 3_000, intervalMs: 20 },
+    );
+    expect(closed).toBe(true);
+  });
+
+  it('treats an unreachable backend, a timed-out call and an aborted one as retryable', async () => {
+    await expect(newClient(await closedPortUrl()).submit(order, context())).rejects.toThrow(/backend unreachable: ECONNREFUSED/);
     answer = { status: 201, body: { status: 'applied' }, delayMs: 300 };
-    await expect(new BackendClient(baseUrl, unlimited()).submit(order, context(AbortSignal.timeout(50)))).rejects.toBeInstanceOf(RetryableOrderError);
+    const timedOut = newClient().submit(order, context(AbortSignal.timeout(50)));
+    await expect(timedOut).rejects.toBeInstanceOf(RetryableOrderError);
+    await expect(timedOut).rejects.toThrow('backend unreachable: The operation was aborted due to timeout');
+    const controller = new AbortController();
+    const aborted = newClient().submit(order, context(controller.signal));
+    setTimeout(() => controller.abort(), 50);
+    await expect(aborted).rejects.toThrow('backend unreachable: This operation was aborted');
+    await expect(newClient().submit(order, context(AbortSignal.abort()))).rejects.toThrow('backend unreachable: This operation was aborted');
   });
 
   it('counts every call by status and every failure by kind, with nothing left in flight', async () => {
     const metrics = createMetrics({ enabled: true });
-    const client = new BackendClient(baseUrl, unlimited(), new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
+    const client = newClient(baseUrl, new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
     for (const status of [201, 422, 429, 500, 504, 409]) {
       answer = { status, body: { message: 'answer' } };
       await client.submit(order, context()).catch(() => undefined);
     }
     answer = { status: 201, body: { status: 'applied' }, delayMs: 300 };
     await client.submit(order, context(AbortSignal.timeout(50))).catch(() => undefined);
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const unreachable = new BackendClient(`http://127.0.0.1:${closedPort}`, unlimited(), new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
+    const unreachable = newClient(await closedPortUrl(), new ProcessorMetrics(metrics, 'SUBSCRIPTION'));
     await unreachable.submit(order, context()).catch(() => undefined);
 
     const lines = (await metrics.exposition()).split('\n');
@@ -121,5 +226,53 @@ describe('BackendClient over real HTTP', () => {
     ]);
     expect(series('bss_backend_in_flight')).toEqual(['bss_backend_in_flight{type="SUBSCRIPTION"} 0']);
     expect(series('bss_limiter_wait_seconds_count')).toEqual(['bss_limiter_wait_seconds_count{type="SUBSCRIPTION"} 8']);
+  });
+});
+
+describe('BackendClient over real HTTPS', () => {
+  let server: TlsServer;
+  let baseUrl: string;
+  const recorded: Recorded[] = [];
+  let connections = 0;
+
+  beforeAll(async () => {
+    server = createTlsServer(LOOPBACK_TLS, recordingListener(() => ({ status: 201, body: { status: 'applied' } }), recorded)).on(
+      'secureConnection',
+      () => (connections += 1),
+    );
+    baseUrl = await listen(server, 'https');
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const order: OrderEnvelope = {
+    id: 'order-43',
+    type: 'MNP',
+    version: ENVELOPE_VERSION,
+    acceptedAt: '2026-11-27T10:00:00.000Z',
+    correlationId: 'corr-43',
+    origin: 'api',
+    payload: EXAMPLE_PAYLOADS.MNP,
+  };
+  const context = () => new OrderContext(1, false, 'corr-43', new AbortController().signal, Date.now() + 5000, 'mnp-processor');
+
+  it('calls an https backend over one kept-alive TLS connection', async () => {
+    const client = new BackendClient(baseUrl, unlimited(), undefined, { ca: LOOPBACK_TLS.cert });
+    try {
+      for (let call = 0; call < 3; call += 1) await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    } finally {
+      client.close();
+    }
+    expect(recorded.map((request) => request.url)).toEqual(Array(3).fill('/api/v1/number-ports'));
+    expect(connections).toBe(1);
+  });
+
+  it('refuses a backend whose certificate it does not trust', async () => {
+    const client = new BackendClient(baseUrl, unlimited());
+    try {
+      await expect(client.submit(order, context())).rejects.toThrow('backend unreachable: DEPTH_ZERO_SELF_SIGNED_CERT');
+    } finally {
+      client.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { BACKEND_RESOURCES, OrderEnvelope } from '@bss/contracts';
+import { BACKEND_RESOURCES, OrderEnvelope, OrderType } from '@bss/contracts';
 import { maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { BackendBudget } from './limiter/backend-budget';
+import { HttpAnswer, HttpTarget, httpTargetOf, KeepAliveHttp, KeepAliveHttpOptions } from './keep-alive-http';
 import { BackendCallStatus, BackendErrorKind, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
 
 /** Statuses a healthy backend uses for "try again later". */
@@ -24,14 +25,21 @@ function errorKindOf(status: number): BackendErrorKind | undefined {
 
 /**
  * Calls the BSS backend for one order. The order id travels as Idempotency-Key, so a call repeated
- * after a crash or a retry is recognised by the backend and applied only once.
+ * after a crash or a retry is recognised by the backend and applied only once. Calls share a pool
+ * of keep-alive connections; `close()` ends it on shutdown.
  */
 export class BackendClient {
+  private readonly http: KeepAliveHttp;
+  private readonly targets = new Map<OrderType, HttpTarget>();
+
   constructor(
     private readonly baseUrl: string,
     private readonly budget: BackendBudget,
     private readonly metrics: ProcessorMetrics = unrecordedProcessorMetrics(),
-  ) {}
+    options: KeepAliveHttpOptions = {},
+  ) {
+    this.http = new KeepAliveHttp(new URL(baseUrl).protocol, options);
+  }
 
   /** Waits for room in the backend budget, calls the backend, and tells the budget how it went. */
   async submit(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
@@ -50,40 +58,55 @@ export class BackendClient {
     }
   }
 
+  /** Closes the backend connections; calls still running fail as unreachable. */
+  close(): void {
+    this.http.close();
+  }
+
   private async call(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
-    const url = `${this.baseUrl.replace(/\/$/, '')}/api/v1/${BACKEND_RESOURCES[order.type]}`;
-    let response: Response;
+    let answer: HttpAnswer;
     this.metrics.backendCallStarted();
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
+      answer = await this.http.post(
+        this.targetFor(order.type),
+        {
           'content-type': 'application/json',
           'idempotency-key': order.id,
           'x-correlation-id': context.correlationId,
           'x-processor': context.processor,
           'x-attempt': String(context.attempt),
         },
-        body: JSON.stringify({ orderId: order.id, origin: order.origin, payload: order.payload }),
-        signal: context.signal,
-      });
+        JSON.stringify({ orderId: order.id, origin: order.origin, payload: order.payload }),
+        context.signal,
+      );
     } catch (error) {
       const status: BackendCallStatus = context.signal.aborted ? 'timeout' : 'unreachable';
       this.metrics.backendCallEnded(status, status);
-      throw new RetryableOrderError(`backend unreachable: ${describeFetchError(error)}`, { cause: error });
+      const failure = context.signal.aborted ? context.signal.reason : error;
+      throw new RetryableOrderError(`backend unreachable: ${describeCallError(failure)}`, { cause: failure });
     }
-    this.metrics.backendCallEnded(`${response.status}`, errorKindOf(response.status));
-    const message = await readMessage(response);
-    if (response.ok) return { outcome: message === 'duplicate' ? 'duplicate' : 'applied' };
-    if (response.status === BUSINESS_REJECTION_STATUS) return { outcome: 'rejected', detail: message };
-    const description = `backend answered ${response.status}: ${maskPersonalDataInText(message)}`;
-    if (RETRYABLE_STATUSES.has(response.status)) throw new RetryableOrderError(description);
+    const { status } = answer;
+    this.metrics.backendCallEnded(`${status}`, errorKindOf(status));
+    const message = messageOf(await answer.text);
+    if (status >= 200 && status < 300) return { outcome: message === 'duplicate' ? 'duplicate' : 'applied' };
+    if (status === BUSINESS_REJECTION_STATUS) return { outcome: 'rejected', detail: message };
+    const description = `backend answered ${status}: ${maskPersonalDataInText(message)}`;
+    if (RETRYABLE_STATUSES.has(status)) throw new RetryableOrderError(description);
     throw new TerminalOrderError('backend-refused', description);
+  }
+
+  private targetFor(type: OrderType): HttpTarget {
+    let target = this.targets.get(type);
+    if (!target) {
+      target = httpTargetOf(`${this.baseUrl.replace(/\/$/, '')}/api/v1/${BACKEND_RESOURCES[type]}`);
+      this.targets.set(type, target);
+    }
+    return target;
   }
 }
 
-async function readMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+/** The backend's `status` or `message` field when the body is JSON, else the text; 500 characters at most. */
+function messageOf(text: string): string {
   try {
     const body = JSON.parse(text) as { status?: unknown; message?: unknown };
     return String(body.status ?? body.message ?? text).slice(0, 500);
@@ -92,9 +115,9 @@ async function readMessage(response: Response): Promise<string> {
   }
 }
 
-/** fetch wraps the socket error (ECONNREFUSED, ETIMEDOUT...) in `cause`; that is the useful part. */
-function describeFetchError(error: unknown): string {
+/** The socket error's code (ECONNREFUSED, ECONNRESET...) is the useful part; an abort has its reason's message. */
+function describeCallError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
-  const { cause, message } = error as { cause?: { code?: string; message?: string }; message?: string };
-  return cause?.code ?? cause?.message ?? message ?? String(error);
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? code : String(message ?? error);
 }

@@ -24,6 +24,15 @@ class RedisCloser {
   }
 }
 
+/** Closes the backend connections once the consumer has stopped, so no order still needs them. */
+class BackendClientCloser {
+  constructor(private readonly backend: BackendClient) {}
+
+  onApplicationShutdown(): void {
+    this.backend.close();
+  }
+}
+
 /**
  * `node main.cjs --declare-topology`: declare the whole topology (every type, every retry step) with
  * the credentials in RABBITMQ_URL, then exit. Kubernetes runs it once as a setup job with an
@@ -85,15 +94,17 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
       isReady: () => server.isConsuming(),
       describe: () => ({ connected: connection.isConnected(), inFlight: server.inFlightCount() }),
     };
+    // One order in flight makes at most one backend call at a time.
+    const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis), processorMetrics, {
+      maxSockets: prefetchOf(config),
+    });
 
     @Module({
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } }), MetricsModule.register(metrics)],
       controllers: [definition.handler],
       providers: [
-        {
-          provide: BackendClient,
-          useValue: new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis), processorMetrics),
-        },
+        { provide: BackendClient, useValue: backend },
+        { provide: BackendClientCloser, useValue: new BackendClientCloser(backend) },
         ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
         { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
       ],

@@ -1,0 +1,24 @@
+/**
+ * A self-signed certificate for 127.0.0.1 (P-256, valid until 2126) and its key, made for the https
+ * test of the backend client only: trusted by nothing but that test, it protects nothing.
+ */
+export const LOOPBACK_TLS = {
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBkDCCATagAwIBAgIUAyC89p7/F7g3BS4TbPUZ5m1c1QAwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNzE0MzM1N1oYDzIxMjYxMTAz
+MTQzMzU3WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARsGaldJJjhJyVxiuqYTj+1n37rqmQaTwV1kaO1kW8xhv/6DF2x4arz
+Kv3iKwLbO6MU1zPKuI+X5KU31dTkuW/Go2QwYjAdBgNVHQ4EFgQU6K5R5cg7K9wM
+MDh6NqF8DAdgS1UwHwYDVR0jBBgwFoAU6K5R5cg7K9wMMDh6NqF8DAdgS1UwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC
+IQDbfLs9cIFq657YROoRbSBzmG7unz+0qx/0NcQFOR2mFQIgVcH3m+TbwOoD8POK
+yf2cpD+51uwprszWFiMk7elsewg=
+-----END CERTIFICATE-----
+`,
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0K9XNZfhnnOFLOqb
+YFqfWbDONv1c73Ut43VwxfgxAomhRANCAARsGaldJJjhJyVxiuqYTj+1n37rqmQa
+TwV1kaO1kW8xhv/6DF2x4arzKv3iKwLbO6MU1zPKuI+X5KU31dTkuW/G
+-----END PRIVATE KEY-----
+`,
+};
