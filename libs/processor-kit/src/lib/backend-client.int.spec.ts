@@ -1,6 +1,7 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contracts';
 import { eventually } from '@bss/messaging/testing';
 import { createMetrics } from '@bss/observability';
+import { getEventListeners } from 'node:events';
 import { createServer, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import { AddressInfo, Server as NetServer, Socket } from 'node:net';
@@ -133,7 +134,9 @@ describe('BackendClient over real HTTP', () => {
   it('reuses one kept-alive connection for calls made one after the other', async () => {
     const client = newClient();
     answer = { status: 201, body: { status: 'applied' } };
-    for (let call = 0; call < 5; call += 1) await client.submit(order, context());
+    const signal = new AbortController().signal;
+    for (let call = 0; call < 5; call += 1) await client.submit(order, context(signal));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     answer = { status: 422, body: { message: 'number not portable' } };
     await client.submit(order, context());
     answer = { status: 503, body: { message: 'busy' } };
