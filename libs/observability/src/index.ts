@@ -1,5 +1,6 @@
 export * from './lib/masking';
 export * from './lib/logger';
+export { flushLogs } from './lib/log-destination';
 export * from './lib/nest-logger';
 export * from './lib/correlation';
 export * from './lib/fail-fast';

@@ -63,6 +63,41 @@ describe('createLogger', () => {
     expect(line.headers.authorization).toBe('[redacted]');
     expect(typeof line.time).toBe('string');
   });
+
+  it('redacts credentials at the top level, in headers and in request headers, and leaves every other field whole', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'test-service', level: 'info', destination });
+    logger.info(
+      {
+        password: 'p4ss',
+        apiKey: 'key-1',
+        authorization: 'Bearer top',
+        headers: { 'x-api-key': 'key-2', 'content-type': 'application/json' },
+        req: { headers: { authorization: 'Bearer nested', 'x-api-key': 'key-3' }, url: '/api/v1/orders' },
+        orderId: 'o-2',
+        budget: { ratePerSecond: 50 },
+      },
+      'request refused',
+    );
+    const line = JSON.parse(lines[0]);
+    expect(line).toMatchObject({
+      password: '[redacted]',
+      apiKey: '[redacted]',
+      authorization: '[redacted]',
+      headers: { 'x-api-key': '[redacted]', 'content-type': 'application/json' },
+      req: { headers: { authorization: '[redacted]', 'x-api-key': '[redacted]' }, url: '/api/v1/orders' },
+      orderId: 'o-2',
+      budget: { ratePerSecond: 50 },
+      msg: 'request refused',
+    });
+    expect(lines[0]).not.toMatch(/p4ss|key-\d|Bearer/);
+  });
 });
 
 describe('resolveCorrelationId', () => {
