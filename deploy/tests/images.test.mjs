@@ -48,8 +48,17 @@ function assembleImage(app) {
   return image;
 }
 
-function start(image, env, args = []) {
-  const child = spawn(process.execPath, ['main.cjs', ...args], {
+/** The image's command, `CMD ["node", ...options, "main.cjs"]`, as node arguments. */
+function imageCommand(app) {
+  const dockerfile = readFileSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile'), 'utf8');
+  const argv = JSON.parse([...dockerfile.matchAll(/^CMD (\[.*\])\s*$/gm)].pop()[1]);
+  assert.equal(argv[0], 'node');
+  assert.equal(argv.at(-1), 'main.cjs');
+  return argv.slice(1);
+}
+
+function start(app, image, env, args = []) {
+  const child = spawn(process.execPath, [...imageCommand(app), ...args], {
     cwd: image,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', RABBITMQ_URL: BROKER_URL, QUEUE_NAME: PREFIX, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -93,7 +102,7 @@ describe('each image runs from exactly what its Dockerfile puts in it', () => {
 
   test('the processor image declares the whole topology as a setup job, then exits', async () => {
     const image = assembleImage('subscription-processor');
-    const { exited } = start(image, { RETRY_BACKOFF_MS: '1000,4000,16000' }, ['--declare-topology']);
+    const { exited } = start('subscription-processor', image, { RETRY_BACKOFF_MS: '1000,4000,16000' }, ['--declare-topology']);
     const { code, stderr } = await exited;
     assert.equal(code, 0, stderr);
     for (const queue of ['subscription', 'mnp', 'change', 'termination', 'dead', 'retry.1', 'retry.3']) {
@@ -105,7 +114,7 @@ describe('each image runs from exactly what its Dockerfile puts in it', () => {
     test(`${app}: installs with npm ci --omit=dev, starts, and answers its probes`, async () => {
       const image = assembleImage(app);
       const port = await freePort();
-      const { child, exited } = start(image, { PORT: String(port), DECLARE_TOPOLOGY: 'false', ...APP_ENV[app] });
+      const { child, exited } = start(app, image, { PORT: String(port), DECLARE_TOPOLOGY: 'false', ...APP_ENV[app] });
       try {
         assert.equal(await answers(`http://127.0.0.1:${port}/health/live`), 200);
         assert.equal(await answers(`http://127.0.0.1:${port}/health/ready`), 200);

@@ -28,3 +28,5 @@ export interface RunningSystem {
 
 export function launchSystem(options: LaunchOptions): Promise<RunningSystem>;
 export function freePorts(count: number): Promise<number[]>;
+/** Node options from the CMD of the Dockerfile of the app whose bundle (`dist/apps/<app>/main.cjs`) this is. */
+export function imageNodeFlags(bundle: string): string[];

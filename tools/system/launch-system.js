@@ -1,17 +1,24 @@
 const { spawn } = require('node:child_process');
-const { existsSync, readdirSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync } = require('node:fs');
 const { createServer } = require('node:net');
-const { join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const readline = require('node:readline');
 
 const PROCESSOR_SUFFIX = '-processor';
 
 /**
- * producer-api's heap limit, as its image sets it: with V8's default limit (a quarter of the
- * machine's memory) the old generation grows to about four times its live size between full
- * collections and the process doubles its RSS under load; up to 256 MB V8 lets it grow by 1.3×.
+ * The node options an app's image runs it with: those of its Dockerfile's `CMD ["node", ...,
+ * "main.cjs"]` (e.g. producer-api's heap limit), so that every local run, test and benchmark runs
+ * the bundle the way its container does. Source maps only, for a bundle without a Dockerfile.
  */
-const PRODUCER_NODE_FLAGS = ['--max-old-space-size=256'];
+function imageNodeFlags(bundle) {
+  const dockerfile = join(bundle, '..', '..', '..', '..', 'apps', basename(dirname(bundle)), 'Dockerfile');
+  if (!existsSync(dockerfile)) return ['--enable-source-maps'];
+  const command = [...readFileSync(dockerfile, 'utf8').matchAll(/^CMD (\[.*\])\s*$/gm)].pop();
+  const argv = command ? JSON.parse(command[1]) : [];
+  if (argv[0] !== 'node' || argv.length < 2) throw new Error(`${dockerfile}: expected CMD ["node", ..., "<bundle>"]`);
+  return argv.slice(1, -1);
+}
 
 /** The built apps in dist/: the backend simulator, every `<type>-processor`, the producer API, the ops console if built. */
 function discoverApps(distAppsDir) {
@@ -25,7 +32,7 @@ function discoverApps(distAppsDir) {
   return {
     backend: { name: 'backend-simulator', role: 'backend', bundle: bundle('backend-simulator') },
     processors: processors.map((processor) => ({ ...processor, role: 'processor' })),
-    producer: { name: 'producer-api', role: 'producer', bundle: bundle('producer-api'), nodeFlags: PRODUCER_NODE_FLAGS },
+    producer: { name: 'producer-api', role: 'producer', bundle: bundle('producer-api') },
     console: existsSync(bundle('ops-console')) ? { name: 'ops-console', role: 'console', bundle: bundle('ops-console') } : undefined,
   };
 }
@@ -102,7 +109,7 @@ function opsConsolePlan(apps, ports, processorInstances) {
 }
 
 function startApp(app, env, onLine) {
-  const child = spawn(process.execPath, [...(app.nodeFlags ?? []), '--enable-source-maps', app.bundle], {
+  const child = spawn(process.execPath, [...imageNodeFlags(app.bundle), app.bundle], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -164,4 +171,4 @@ async function freePorts(count) {
   return ports;
 }
 
-module.exports = { launchSystem, freePorts };
+module.exports = { launchSystem, freePorts, imageNodeFlags };

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageNodeFlags } from '@bss/system-launcher';
 
 export interface AppProcessOptions {
   readonly name: string;
@@ -25,14 +26,14 @@ export interface AppProcess {
 }
 
 /**
- * Starts one built app as a process and waits until it answers GET /ready. The benchmark starts
+ * Starts one built app as a process, with the node options of its image, and waits until it answers GET /ready. The benchmark starts
  * each process itself (rather than the whole system) so every measurement runs only what it measures.
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const logFile = join(options.logDir, `${options.name}.log`);
   const logFd = openSync(logFile, 'w');
   const profileFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profileFlags, options.bundle], {
+  const child = spawn(process.execPath, [...imageNodeFlags(options.bundle), ...profileFlags, options.bundle], {
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
     stdio: ['ignore', logFd, logFd],
   });
