@@ -1,10 +1,7 @@
 import { EXAMPLE_PAYLOADS, ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
-import { loadConfig } from '@bss/config';
-import { BrokerProbe, eventually, TEST_BROKER_URL, uniqueTopology } from '@bss/messaging/testing';
-import { createLogger } from '@bss/observability';
+import { BrokerProbe, TEST_BROKER_URL, uniqueTopology } from '@bss/messaging/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createProducerApp } from './create-producer-app';
-import { producerConfigSchema } from './producer-config';
+import { startProducerForTest, untilReady } from './testing/producer-test-app';
 
 /** Small deterministic PRNG so a failing case can be reproduced from its seed. */
 function mulberry32(seed: number): () => number {
@@ -88,11 +85,8 @@ describe('producer-api edge fuzzing on the real broker', () => {
   beforeAll(async () => {
     names = uniqueTopology('fuzz');
     probe = await BrokerProbe.connect();
-    const config = loadConfig(producerConfigSchema, { RABBITMQ_URL: TEST_BROKER_URL, QUEUE_NAME: names.prefix, BATCH_MAX_ITEMS: '10', BODY_LIMIT_BYTES: '262144' });
-    app = await createProducerApp(config, createLogger({ service: 'fuzz', level: 'silent' }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
+    app = await startProducerForTest({ RABBITMQ_URL: TEST_BROKER_URL, QUEUE_NAME: names.prefix, BATCH_MAX_ITEMS: '10', BODY_LIMIT_BYTES: '262144' });
+    await untilReady(app);
   });
 
   afterAll(async () => {

@@ -1,22 +1,13 @@
 import { EXAMPLE_PAYLOADS, TopologyNames } from '@bss/contracts';
-import { loadConfig } from '@bss/config';
-import { BrokerProbe, eventually, TEST_BROKER_URL, uniqueTopology, UNREACHABLE_BROKER_URL } from '@bss/messaging/testing';
-import { createLogger } from '@bss/observability';
+import { BrokerProbe, TEST_BROKER_URL, uniqueTopology, UNREACHABLE_BROKER_URL } from '@bss/messaging/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Writable } from 'node:stream';
-import { createProducerApp } from './create-producer-app';
-import { producerConfigSchema } from './producer-config';
+import { startProducerForTest, untilReady } from './testing/producer-test-app';
 
-const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
 const API_KEY = 'intake-metrics-test-key-0123456789';
 const AUTHORIZED = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
 
-async function startApp(env: Record<string, string>): Promise<NestFastifyApplication> {
-  const config = loadConfig(producerConfigSchema, { API_KEYS: API_KEY, BODY_LIMIT_BYTES: '4096', PUBLISH_TIMEOUT_MS: '300', ...env });
-  const app = await createProducerApp(config, createLogger({ service: 'producer-api-test', level: 'silent', destination: silent }));
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+function startApp(env: Record<string, string>): Promise<NestFastifyApplication> {
+  return startProducerForTest({ API_KEYS: API_KEY, BODY_LIMIT_BYTES: '4096', PUBLISH_TIMEOUT_MS: '300', ...env });
 }
 
 function post(app: NestFastifyApplication, url: string, payload: string, headers: Record<string, string> = AUTHORIZED) {
@@ -47,8 +38,7 @@ describe('producer-api intake metrics against the real broker', () => {
     beforeAll(async () => {
       names = uniqueTopology('intake-metrics');
       app = await startApp({ RABBITMQ_URL: TEST_BROKER_URL, QUEUE_NAME: names.prefix, QUEUE_MAX_LENGTH: '1' });
-      const ready = await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
-      expect(ready).toBe(200);
+      await untilReady(app);
     });
     afterAll(async () => {
       await app.close();
@@ -113,7 +103,7 @@ describe('producer-api intake metrics against the real broker', () => {
     const names = uniqueTopology('intake-metrics-off');
     const app = await startApp({ RABBITMQ_URL: TEST_BROKER_URL, QUEUE_NAME: names.prefix, MONITORING_ENABLED: 'false' });
     try {
-      await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
+      await untilReady(app);
       expect((await post(app, '/api/v1/orders', JSON.stringify({ type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }))).statusCode).toBe(202);
       expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
     } finally {

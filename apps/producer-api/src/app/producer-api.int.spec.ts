@@ -1,26 +1,7 @@
 import { EXAMPLE_PAYLOADS, ORDER_HEADERS, TopologyNames } from '@bss/contracts';
-import { loadConfig } from '@bss/config';
-import { BrokerProbe, eventually, uniqueTopology, UNREACHABLE_BROKER_URL, TEST_BROKER_URL } from '@bss/messaging/testing';
-import { createLogger } from '@bss/observability';
+import { BrokerProbe, uniqueTopology, UNREACHABLE_BROKER_URL, TEST_BROKER_URL } from '@bss/messaging/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Writable } from 'node:stream';
-import { createProducerApp } from './create-producer-app';
-import { producerConfigSchema } from './producer-config';
-
-const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-
-async function startApp(env: Record<string, string>): Promise<NestFastifyApplication> {
-  const config = loadConfig(producerConfigSchema, env);
-  const app = await createProducerApp(config, createLogger({ service: 'producer-api-test', level: 'silent', destination: silent }));
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
-}
-
-async function untilReady(app: NestFastifyApplication): Promise<void> {
-  const status = await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
-  expect(status).toBe(200);
-}
+import { startProducerForTest as startApp, untilReady } from './testing/producer-test-app';
 
 function postJson(app: NestFastifyApplication, url: string, body: unknown, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
