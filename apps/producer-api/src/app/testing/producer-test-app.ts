@@ -19,5 +19,5 @@ export async function startProducerForTest(env: Record<string, string>): Promise
 
 export async function untilReady(app: NestFastifyApplication): Promise<void> {
   const status = await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
-  expect(status).toBe(200);
+  if (status !== 200) throw new Error(`producer-api did not turn ready: /ready answers ${status}`);
 }
