@@ -2,9 +2,6 @@ import { ConfigError, ConfigOf, loadConfig, opsConsoleAppSchema } from '@bss/con
 
 export type OpsConfig = ConfigOf<typeof opsConsoleAppSchema>;
 
-export const OPS_CONFIG = Symbol('OPS_CONFIG');
-export const OPS_LOGGER = Symbol('OPS_LOGGER');
-
 /** Loads the configuration and refuses a console nobody could sign in to. */
 export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
   const config = loadConfig(opsConsoleAppSchema, env);

@@ -8,10 +8,6 @@ import { recordFromMessage } from './dead-letter-record';
 const PREFETCH = 50;
 const MAX_STORE_RETRY_DELAY_MS = 5000;
 
-export interface CollectorListener {
-  onCollected(type: string): void;
-}
-
 /**
  * Moves dead letters from the queue into the store: each message is acked only after its row is
  * committed, so a crash in between redelivers it and the store's dedup key absorbs the repeat.
@@ -29,7 +25,6 @@ export class DeadLetterCollector {
     private readonly store: DeadLetterStore,
     private readonly topology: TopologyOptions,
     private readonly logger: Logger,
-    private readonly listener?: CollectorListener,
   ) {}
 
   start(): void {
@@ -75,10 +70,7 @@ export class DeadLetterCollector {
       try {
         const stored = await this.store.insert(record);
         channel.ack(message);
-        if (stored) {
-          this.listener?.onCollected(record.orderType);
-          this.logger.info({ orderId: record.orderId, type: record.orderType, reason: record.reason }, 'dead letter stored');
-        }
+        if (stored) this.logger.info({ orderId: record.orderId, type: record.orderType, reason: record.reason }, 'dead letter stored');
         return;
       } catch (error) {
         const delayMs = Math.min(MAX_STORE_RETRY_DELAY_MS, 100 * 2 ** attempt);

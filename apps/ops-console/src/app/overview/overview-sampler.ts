@@ -94,7 +94,7 @@ export class OverviewSampler {
   private readonly flowWindows = new Map<OrderType, FlowWindow>();
   private timer?: NodeJS.Timeout;
   private problems: string[] = [];
-  private sampling?: Promise<void>;
+  private current?: Promise<void>;
 
   constructor(
     private readonly options: SamplerOptions,
@@ -111,7 +111,7 @@ export class OverviewSampler {
 
   start(): void {
     const tick = () => {
-      this.sampling = this.sample()
+      void this.sample()
         .catch((error: Error) => this.logger.warn({ err: error.message }, 'overview sample failed'))
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
@@ -123,10 +123,19 @@ export class OverviewSampler {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.sampling;
+    await this.current?.catch(() => undefined);
   }
 
-  async sample(): Promise<void> {
+  /**
+   * Takes a sample now, or joins the one under way: two samples finishing out of order would set
+   * the processors' counters back to older readings and count an increase twice.
+   */
+  sample(): Promise<void> {
+    this.current ??= this.takeSample().finally(() => (this.current = undefined));
+    return this.current;
+  }
+
+  private async takeSample(): Promise<void> {
     const at = Date.now();
     const problems: string[] = [];
     const { names } = this.options;

@@ -216,13 +216,6 @@ export class DeadLetterStore {
     await this.pool.end();
   }
 
-  async isReachable(): Promise<boolean> {
-    return this.pool.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-  }
-
   private async addEvents(client: PoolClient, ids: readonly string[], event: DeadLetterEventKind, actor: string): Promise<void> {
     await client.query(
       `INSERT INTO ${this.schema}.dead_letter_events (dead_letter_id, event, actor) SELECT unnest($1::bigint[]), $2, $3`,
