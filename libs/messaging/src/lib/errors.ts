@@ -16,3 +16,10 @@ export class PublishRejectedError extends Error {
     this.name = 'PublishRejectedError';
   }
 }
+
+/** Why a publish failed, as clients, logs and metrics name it. */
+export type BrokerFailureReason = 'queue-full' | 'broker-unavailable';
+
+export function brokerFailureReason(error: BrokerUnavailableError | PublishRejectedError): BrokerFailureReason {
+  return error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable';
+}

@@ -1,13 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
-import { BrokerUnavailableError, PublishRejectedError } from '@bss/messaging';
+import { brokerFailureReason, BrokerUnavailableError, PublishRejectedError } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
-
-export type BrokerFailureReason = 'queue-full' | 'broker-unavailable';
-
-export function brokerFailureReason(error: BrokerUnavailableError | PublishRejectedError): BrokerFailureReason {
-  return error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable';
-}
 
 /**
  * A full queue or an unreachable broker is an expected condition, not a server fault: the client

@@ -1,5 +1,5 @@
 import { FieldError, ParsedOrderRequest } from '@bss/contracts';
-import { PublishRejectedError } from '@bss/messaging';
+import { brokerFailureReason, BrokerUnavailableError, PublishRejectedError } from '@bss/messaging';
 import { AcceptedOrder, OrderIntakeService } from './order-intake.service';
 
 export type BatchItemResult =
@@ -33,7 +33,7 @@ export async function acceptBatch(
       try {
         return { index, status: 'accepted', order: await intake.accept(parsed.request, correlationId) };
       } catch (error) {
-        const reason = error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable';
+        const reason = brokerFailureReason(error as BrokerUnavailableError | PublishRejectedError);
         return { index, status: 'failed', reason, message: (error as Error).message };
       }
     }),

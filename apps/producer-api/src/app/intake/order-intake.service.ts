@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerUnavailableError, ConfirmedPublisher, PublishRejectedError } from '@bss/messaging';
+import { brokerFailureReason, BrokerUnavailableError, ConfirmedPublisher, PublishRejectedError } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { IntakeStats } from './intake-stats';
@@ -50,16 +50,15 @@ export class OrderIntakeService {
     try {
       await this.publisher.publishOrder(envelope);
     } catch (error) {
-      const reason = error instanceof PublishRejectedError ? 'queue-full' : 'broker-unavailable';
+      // publishOrder fails with one of the broker's two errors only.
+      const reason = brokerFailureReason(error as BrokerUnavailableError | PublishRejectedError);
       this.stats.recordFailure(reason);
       this.metrics.orderRejected(envelope.type, reason);
       this.logger.warn(
         { type: envelope.type, orderId: envelope.id, correlationId, err: (error as Error).message },
         'order not accepted',
       );
-      throw error instanceof PublishRejectedError || error instanceof BrokerUnavailableError
-        ? error
-        : new BrokerUnavailableError((error as Error).message);
+      throw error;
     }
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.stats.recordAccepted(envelope.type);

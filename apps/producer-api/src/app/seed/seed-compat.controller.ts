@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { allOrderQueues, FieldError, isPlainObject, parseSeedMessage, TopologyNames, unknownFieldErrors } from '@bss/contracts';
-import { BrokerConnection, BrokerUnavailableError, inspectQueues, PublishRejectedError } from '@bss/messaging';
+import { BrokerConnection, brokerFailureReason, BrokerUnavailableError, inspectQueues, PublishRejectedError } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../http/api-key.guard';
-import { brokerFailureReason } from '../http/broker-errors.filter';
 import { CorrelationId } from '../http/correlation';
 import { acceptBatch, countByStatus } from '../intake/batch-intake';
 import { IntakeStats } from '../intake/intake-stats';
