@@ -64,8 +64,10 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       handle: (message) => countingHandBacks(() => dispatcher.dispatch(message), metrics),
     });
     this.consumer.start();
-    this.sampler = new QueueLengthSampler(this.connection, queue, metrics);
-    this.sampler.start();
+    if (metrics.recording) {
+      this.sampler = new QueueLengthSampler(this.connection, queue, metrics);
+      this.sampler.start();
+    }
     callback();
   }
 

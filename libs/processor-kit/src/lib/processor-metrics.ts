@@ -25,11 +25,14 @@ export class ProcessorMetrics {
   private readonly backendErrors;
   private readonly rateLimit;
   private readonly queueLength;
+  /** False with MONITORING_ENABLED=false: nothing is recorded, so nothing needs sampling. */
+  readonly recording: boolean;
 
   constructor(
     metrics: Metrics,
     private readonly type: OrderType,
   ) {
+    this.recording = metrics.enabled;
     this.processed = metrics.counter({ name: 'bss_messages_processed_total', help: 'Deliveries processed, by outcome', labelNames: ['type', 'outcome'] });
     this.processingDuration = metrics.histogram({
       name: 'bss_message_processing_duration_seconds',
@@ -47,8 +50,9 @@ export class ProcessorMetrics {
       name: 'bss_limiter_wait_seconds',
       help: 'Time waiting for room in the backend budget',
       labelNames: ['type'],
-    });
-    this.inFlight = metrics.gauge({ name: 'bss_backend_in_flight', help: 'Backend calls in flight from this process', labelNames: ['type'] });
+    }).with({ type });
+    // Series with the type label only are bound once: they are touched on every backend call.
+    this.inFlight = metrics.gauge({ name: 'bss_backend_in_flight', help: 'Backend calls in flight from this process', labelNames: ['type'] }).with({ type });
     this.backendRequests = metrics.counter({
       name: 'bss_backend_requests_total',
       help: 'Backend calls, by HTTP status (or timeout / unreachable)',
@@ -59,7 +63,7 @@ export class ProcessorMetrics {
       name: 'bss_backend_rate_limit',
       help: 'Configured backend budget (calls/s) shared by the replicas of the type',
       labelNames: ['type'],
-    });
+    }).with({ type });
     this.queueLength = metrics.gauge({ name: 'bss_queue_length', help: 'Ready messages in the queue', labelNames: ['queue'] });
   }
 
@@ -82,21 +86,21 @@ export class ProcessorMetrics {
   }
 
   waitedForBudget(seconds: number): void {
-    this.limiterWait.with({ type: this.type }).observe(seconds);
+    this.limiterWait.observe(seconds);
   }
 
   backendCallStarted(): void {
-    this.inFlight.with({ type: this.type }).inc();
+    this.inFlight.inc();
   }
 
   backendCallEnded(status: BackendCallStatus, error?: BackendErrorKind): void {
-    this.inFlight.with({ type: this.type }).dec();
+    this.inFlight.dec();
     this.backendRequests.with({ type: this.type, status }).inc();
     if (error) this.backendErrors.with({ type: this.type, kind: error }).inc();
   }
 
   budgetConfigured(callsPerSecond: number): void {
-    this.rateLimit.with({ type: this.type }).set(callsPerSecond);
+    this.rateLimit.set(callsPerSecond);
   }
 
   queueSampled(queue: string, readyMessages: number): void {
