@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { WORKSPACE_ROOT } from './render.mjs';
+
+// The launcher starts every app with its image's node options; this check starts the images the same way.
+const { freePorts, imageNodeFlags } = createRequire(import.meta.url)('../../tools/system/launch-system.js');
 
 const BROKER_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
@@ -20,16 +23,6 @@ const APP_ENV = {
 };
 const APPS = readdirSync(join(WORKSPACE_ROOT, 'apps')).filter((app) => existsSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile')));
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Assembles what the app's Dockerfile puts in its image — the pruned package.json and lockfile,
  * `npm ci --omit=dev`, then the bundle — in a directory of its own, away from the workspace's
@@ -40,6 +33,7 @@ function assembleImage(app) {
   assert.match(dockerfile, new RegExp(`COPY dist/apps/${app}/package.json dist/apps/${app}/package-lock.json`));
   assert.match(dockerfile, /npm ci --omit=dev/);
   assert.match(dockerfile, /USER 1000:1000/);
+  assert.match(dockerfile, /^CMD \["node", .*"main\.cjs"\]$/m);
   const dist = join(WORKSPACE_ROOT, 'dist/apps', app);
   const image = mkdtempSync(join(tmpdir(), `image-${app}-`));
   for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(dist, file), join(image, file));
@@ -48,17 +42,9 @@ function assembleImage(app) {
   return image;
 }
 
-/** The image's command, `CMD ["node", ...options, "main.cjs"]`, as node arguments. */
-function imageCommand(app) {
-  const dockerfile = readFileSync(join(WORKSPACE_ROOT, 'apps', app, 'Dockerfile'), 'utf8');
-  const argv = JSON.parse([...dockerfile.matchAll(/^CMD (\[.*\])\s*$/gm)].pop()[1]);
-  assert.equal(argv[0], 'node');
-  assert.equal(argv.at(-1), 'main.cjs');
-  return argv.slice(1);
-}
-
 function start(app, image, env, args = []) {
-  const child = spawn(process.execPath, [...imageCommand(app), ...args], {
+  // The image's command: node with its CMD's options, then main.cjs.
+  const child = spawn(process.execPath, [...imageNodeFlags(join(WORKSPACE_ROOT, 'dist/apps', app, 'main.cjs')), 'main.cjs', ...args], {
     cwd: image,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', RABBITMQ_URL: BROKER_URL, QUEUE_NAME: PREFIX, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -113,7 +99,7 @@ describe('each image runs from exactly what its Dockerfile puts in it', () => {
   for (const app of APPS) {
     test(`${app}: installs with npm ci --omit=dev, starts, and answers its probes`, async () => {
       const image = assembleImage(app);
-      const port = await freePort();
+      const [port] = await freePorts(1);
       const { child, exited } = start(app, image, { PORT: String(port), DECLARE_TOPOLOGY: 'false', ...APP_ENV[app] });
       try {
         assert.equal(await answers(`http://127.0.0.1:${port}/health/live`), 200);
