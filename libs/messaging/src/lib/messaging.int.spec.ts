@@ -159,6 +159,17 @@ describe('messaging against the real broker', () => {
     await publisher.publishOrder(envelopeOf('CHANGE'));
   });
 
+  it('reads the queues after a missing one on a fresh channel', async () => {
+    await readyPublisher();
+    const depths = await inspectQueues(connections[0], [`${names.prefix}.nope`, names.queueFor('SUBSCRIPTION'), `${names.prefix}.nope2`, names.queueFor('MNP')]);
+    expect(depths.map((depth) => [depth.queue, depth.exists])).toEqual([
+      [`${names.prefix}.nope`, false],
+      [names.queueFor('SUBSCRIPTION'), true],
+      [`${names.prefix}.nope2`, false],
+      [names.queueFor('MNP'), true],
+    ]);
+  });
+
   describe('OrderConsumer', () => {
     async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10) {
       const consumer = new OrderConsumer(connect(), {
