@@ -1,18 +1,18 @@
 import { ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerConnection, BrokerUnavailableError, declareTopology, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, BrokerUnavailableError, DEAD_LETTER_HEADERS, declareTopology, TopologyOptions } from '@bss/messaging';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { ReplayCandidate } from '../store/dead-letter';
 
-export const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
+const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
 
-/** Headers that described the failure or the broker's handling; a replayed order starts clean. */
+/**
+ * Headers that described the failure or the broker's handling; a replayed order starts clean. Ours
+ * come from where they are defined; the broker's own (x-death...) are RabbitMQ's names.
+ */
 const FAILURE_HEADERS = [
-  'x-dead-letter-reason',
-  'x-last-error',
-  'x-attempts',
-  'x-dead-lettered-at',
-  'x-source-queue',
-  'x-first-failure-at',
+  ...Object.values(DEAD_LETTER_HEADERS),
+  ORDER_HEADERS.firstFailureAt,
+  ORDER_HEADERS.lastError,
   'x-death',
   'x-first-death-reason',
   'x-first-death-queue',
