@@ -23,7 +23,7 @@ System (with --launch)
   --no-redis        give each replica its own in-process budget instead of the shared Redis one
 Other
   --management-url URL    RabbitMQ management API, for consumers and dead letters (default http://guest:guest@127.0.0.1:15672)
-  --rabbitmq-url URL      AMQP, for live queue depth each second (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672)
+  --rabbitmq-url URL,...  AMQP (one URL per cluster node), for live queue depth each second (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672)
   --max-in-flight N       client-side cap; beyond it requests are counted as dropped (default 4000)
   --timeout-ms N          per-request timeout (default 10000)   --drain-timeout-sec S (default 300)
   --out DIR               where report.json and report.html go (default dist/loadgen)
@@ -43,7 +43,8 @@ export interface LoadgenOptions {
   readonly apiKey?: string;
   readonly queuePrefix: string;
   readonly managementUrl: string;
-  readonly rabbitmqUrl: string;
+  /** One AMQP URL per broker node. */
+  readonly rabbitmqUrls: string[];
   readonly maxInFlight: number;
   readonly timeoutMs: number;
   readonly drainTimeoutSec: number;
@@ -142,7 +143,7 @@ export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
     apiKey: values['api-key'] ?? process.env['LOADGEN_API_KEY'],
     queuePrefix: values['queue-prefix'] ?? 'bss.orders',
     managementUrl: values['management-url'] ?? 'http://guest:guest@127.0.0.1:15672',
-    rabbitmqUrl: values['rabbitmq-url'] ?? process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
+    rabbitmqUrls: splitList(values['rabbitmq-url'] ?? process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672'),
     maxInFlight: positive('max-in-flight', values['max-in-flight'], 4000),
     timeoutMs: positive('timeout-ms', values['timeout-ms'], 10_000),
     drainTimeoutSec: positive('drain-timeout-sec', values['drain-timeout-sec'], 300),
@@ -162,4 +163,8 @@ function parseReplicas(text: string | undefined): Record<string, number> {
       return [name, replicas];
     }),
   );
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 }

@@ -32,7 +32,7 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
     throw new Error(`the RabbitMQ management API does not answer at ${new URL(options.managementUrl).host} (enable it: rabbitmq-plugins enable rabbitmq_management)`);
   }
   let system: LaunchedSystem | undefined;
-  const broker = new BrokerConnection({ url: options.rabbitmqUrl, clientName: 'loadgen' });
+  const broker = new BrokerConnection({ urls: options.rabbitmqUrls, clientName: 'loadgen' });
   try {
     if (options.launch) {
       system = await launchForRun(

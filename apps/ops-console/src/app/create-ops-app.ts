@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BrokerConnection, topologyFromSettings } from '@bss/messaging';
+import { connectionFromSettings, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { TokenRoles } from './auth/token-roles';
 import { DeadLetterCollector } from './collector/dead-letter-collector';
@@ -24,12 +24,12 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
   await store.migrate();
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const opsMetrics = new OpsMetrics(metrics);
-  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'ops-console', logger });
+  const connection = connectionFromSettings(config, 'ops-console', logger);
   const publisher = new ReplayPublisher(connection, topology);
   const sampler = new OverviewSampler(
     { names: topology.names, intervalMs: config.SAMPLE_INTERVAL_MS, historySeconds: config.HISTORY_SECONDS },
     connection,
-    new ManagementClient(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.RABBITMQ_URL)),
+    new ManagementClient(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.RABBITMQ_URL[0])),
     new ProcessorScraper(config.PROCESSOR_METRICS_URLS),
     store,
     opsMetrics,

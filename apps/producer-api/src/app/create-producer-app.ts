@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { BrokerConnection, ConfirmedPublisher, topologyFromSettings } from '@bss/messaging';
+import { ConfirmedPublisher, connectionFromSettings, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { installCorrelationIds } from './http/correlation';
 import { countEdgeRejections } from './http/rejection-metrics';
@@ -14,7 +14,7 @@ import { ProducerModule } from './producer.module';
 /** Builds the whole producer app without listening, so tests can run exactly what `main` runs. */
 export async function createProducerApp(config: ProducerConfig, logger: Logger): Promise<NestFastifyApplication> {
   const topology = topologyFromSettings(config);
-  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: 'producer-api', logger });
+  const connection = connectionFromSettings(config, 'producer-api', logger);
   const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS });
 
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });

@@ -1,5 +1,5 @@
 import { EXAMPLE_PAYLOADS, ORDER_HEADERS, TopologyNames } from '@bss/contracts';
-import { BrokerProbe, uniqueTopology, UNREACHABLE_BROKER_URL, TEST_BROKER_URL } from '@bss/messaging/testing';
+import { BrokerProbe, eventually, FaultyLink, uniqueTopology, UNREACHABLE_BROKER_URL, TEST_BROKER_URL } from '@bss/messaging/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startProducerForTest as startApp, untilReady } from './testing/producer-test-app';
 
@@ -32,8 +32,15 @@ describe('producer-api against the real broker', () => {
       const response = await postJson(app, '/api/v1/orders', { type: 'termination', payload: EXAMPLE_PAYLOADS.TERMINATION }, { 'x-correlation-id': 'corr-int-1' });
       expect(response.statusCode).toBe(202);
       const body = response.json();
-      expect(body).toEqual({ orderId: expect.any(String), type: 'TERMINATION', acceptedAt: expect.any(String), correlationId: 'corr-int-1' });
+      expect(body).toEqual({
+        orderId: expect.any(String),
+        type: 'TERMINATION',
+        acceptedAt: expect.any(String),
+        correlationId: 'corr-int-1',
+        idempotencyKey: expect.any(String),
+      });
       expect(response.headers['x-correlation-id']).toBe('corr-int-1');
+      expect(response.headers['idempotency-key']).toBe(body.idempotencyKey);
 
       const [message] = await probe.drain(names.queueFor('TERMINATION'));
       expect(JSON.parse(message.content.toString())).toEqual({
@@ -42,6 +49,7 @@ describe('producer-api against the real broker', () => {
         version: 1,
         acceptedAt: body.acceptedAt,
         correlationId: 'corr-int-1',
+        idempotencyKey: body.idempotencyKey,
         origin: 'api',
         payload: EXAMPLE_PAYLOADS.TERMINATION,
       });
@@ -54,6 +62,21 @@ describe('producer-api against the real broker', () => {
       expect(first.json().orderId).toBe(second.json().orderId);
       const other = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP, idempotencyKey: 'shop-7:order-992' });
       expect(other.json().orderId).not.toBe(first.json().orderId);
+      await probe.drain(names.queueFor('MNP'));
+    });
+
+    it('gives an order sent without a key a key of its own, which a resend can use to keep the order id', async () => {
+      const first = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP });
+      const { orderId, idempotencyKey } = first.json();
+      expect(idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+      const resent = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }, { 'idempotency-key': idempotencyKey });
+      expect(resent.json()).toMatchObject({ orderId, idempotencyKey });
+      const fresh = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP });
+      expect(fresh.json().orderId).not.toBe(orderId);
+      await probe.drain(names.queueFor('MNP'));
+      const seed = await postJson(app, '/api/message', { 타입: 'MNP', 내용: '번호이동' });
+      const seedResent = await postJson(app, '/api/message', { 타입: 'MNP', 내용: '번호이동' }, { 'idempotency-key': seed.headers['idempotency-key'] as string });
+      expect(seedResent.json().세부정보.메시지아이디).toBe(seed.json().세부정보.메시지아이디);
       await probe.drain(names.queueFor('MNP'));
     });
 
@@ -182,6 +205,63 @@ describe('producer-api against the real broker', () => {
     });
   });
 
+  describe('with a broker whose confirms come later than PUBLISH_TIMEOUT_MS', () => {
+    let app: NestFastifyApplication;
+    let names: TopologyNames;
+    let link: FaultyLink;
+
+    beforeAll(async () => {
+      names = uniqueTopology('producer-late');
+      const { hostname, port } = new URL(TEST_BROKER_URL);
+      link = await FaultyLink.open({ host: hostname, port: Number(port || 5672) });
+      app = await startApp({ RABBITMQ_URL: link.urlFor(TEST_BROKER_URL), QUEUE_NAME: names.prefix, PUBLISH_TIMEOUT_MS: '300' });
+      await untilReady(app);
+    });
+    afterAll(async () => {
+      await app.close();
+      await link.close();
+      await probe.deleteTopology(names);
+    });
+
+    it('answers "outcome unknown" with what resolves it, refuses the type meanwhile, and a resend as told keeps the order id', async () => {
+      link.setMode({ kind: 'delay', ms: 1500 });
+      const unknown = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP });
+      expect(unknown.statusCode).toBe(504);
+      const { orderId, idempotencyKey } = unknown.json();
+      expect(unknown.json()).toMatchObject({
+        outcome: 'unknown',
+        reason: 'confirm-timeout',
+        type: 'MNP',
+        orderId: expect.any(String),
+        idempotencyKey: expect.any(String),
+        resolve: { resendWith: { header: 'Idempotency-Key', value: idempotencyKey } },
+      });
+      expect(unknown.json().message).toContain(`Idempotency-Key: ${idempotencyKey}`);
+      expect(unknown.headers['retry-after']).toBe('5');
+      expect(unknown.headers['idempotency-key']).toBe(idempotencyKey);
+
+      const meanwhile = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP });
+      expect(meanwhile.statusCode).toBe(503);
+      expect(meanwhile.json()).toMatchObject({ outcome: 'not-accepted', reason: 'broker-not-confirming' });
+
+      const batch = await postJson(app, '/api/v1/orders/batch', { orders: [{ type: 'CHANGE', payload: EXAMPLE_PAYLOADS.CHANGE }] });
+      expect(batch.json()).toMatchObject({ accepted: 0, unknown: 1, results: [{ index: 0, status: 'unknown', reason: 'confirm-timeout', idempotencyKey: expect.any(String) }] });
+      const seed = await postJson(app, '/api/message', { 타입: 'TERMINATION', 내용: '해지 요청' });
+      expect(seed.statusCode).toBe(504);
+      expect(seed.json()).toMatchObject({ 성공: false, 세부정보: { 결과: '알 수 없음', 메시지아이디: expect.any(String), 멱등키: seed.headers['idempotency-key'] } });
+
+      link.setMode({ kind: 'pass' });
+      const resend = () => postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }, { 'idempotency-key': idempotencyKey });
+      const resolved = await eventually(resend, (response) => response.statusCode === 202, { timeoutMs: 10_000, intervalMs: 250 });
+      expect(resolved.json()).toMatchObject({ orderId, idempotencyKey });
+      // The unknown one was stored after all, and so was every resend: all under one order id, which
+      // the backend applies once. The order refused meanwhile was never published.
+      const stored = (await probe.drain(names.queueFor('MNP'))).map((message) => message.properties.messageId);
+      expect(stored.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(stored)).toEqual(new Set([orderId]));
+    });
+  });
+
   describe('with the broker unreachable', () => {
     let app: NestFastifyApplication;
 
@@ -208,7 +288,8 @@ describe('producer-api against the real broker', () => {
         expect(response.statusCode).toBe(503);
         expect(response.headers['retry-after']).toBe('5');
       }
-      expect(single.json()).toMatchObject({ reason: 'broker-unavailable' });
+      expect(single.json()).toMatchObject({ outcome: 'not-accepted', reason: 'broker-unavailable' });
+      expect(batch.json()).toMatchObject({ reason: 'broker-unavailable' });
       expect(seed.json()).toMatchObject({ 성공: false });
     });
 

@@ -28,7 +28,10 @@ export class ProducerModule {
     const brokerProbe = {
       name: 'broker',
       isReady: () => dependencies.publisher.isReady(),
-      describe: () => ({ connected: dependencies.connection.isConnected() }),
+      describe: () => {
+        const { reason } = dependencies.publisher.readiness();
+        return { ...dependencies.connection.describe(), ...(reason ? { reason } : {}) };
+      },
     };
     return {
       module: ProducerModule,

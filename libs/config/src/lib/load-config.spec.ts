@@ -17,7 +17,8 @@ describe('loadConfig', () => {
   it('runs against the local broker with an empty environment, keeping the seed defaults', () => {
     const config = loadConfig(processorApp, {});
     expect(config).toMatchObject({
-      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      RABBITMQ_URL: ['amqp://guest:guest@127.0.0.1:5672'],
+      RABBITMQ_HEARTBEAT_SEC: 3,
       QUEUE_NAME: 'bss.orders',
       MAX_RETRIES: 3,
       BATCH_SIZE: 100,
@@ -37,7 +38,7 @@ describe('loadConfig', () => {
     expect(config.MAX_RETRIES).toBe(5);
     expect(config.MONITORING_ENABLED).toBe(false);
     expect(config.LOG_LEVEL).toBe('debug');
-    expect(config.RABBITMQ_URL).toBe('amqps://user:pw@rabbit:5671/bss');
+    expect(config.RABBITMQ_URL).toEqual(['amqps://user:pw@rabbit:5671/bss']);
   });
 
   it('names every bad variable at once', () => {
@@ -57,6 +58,21 @@ describe('loadConfig', () => {
     expect(problems).toEqual(['RABBITMQ_URL must use amqp: or amqps:, not http:; got (secret value hidden)']);
     const keyProblems = problemsOf(() => loadConfig(producerSchema, { API_KEYS: 'short' }));
     expect(keyProblems.join()).not.toContain('short');
+  });
+
+  it('takes one broker address per cluster node, comma-separated, and names the bad one', () => {
+    const nodes = 'amqp://u:p@rabbit-0:5672, amqp://u:p@rabbit-1:5672,amqp://u:p@rabbit-2:5672';
+    expect(loadConfig(brokerSchema, { RABBITMQ_URL: nodes }).RABBITMQ_URL).toEqual([
+      'amqp://u:p@rabbit-0:5672',
+      'amqp://u:p@rabbit-1:5672',
+      'amqp://u:p@rabbit-2:5672',
+    ]);
+    expect(problemsOf(() => loadConfig(brokerSchema, { RABBITMQ_URL: 'amqp://u:p@a:5672,http://u:p@b' }))).toEqual([
+      'RABBITMQ_URL item 2 must use amqp: or amqps:, not http:; got (secret value hidden)',
+    ]);
+    expect(problemsOf(() => loadConfig(brokerSchema, { RABBITMQ_URL: ' , ' }))).toEqual([
+      'RABBITMQ_URL must name at least one URL; got (secret value hidden)',
+    ]);
   });
 
   it('reports a required variable that is missing', () => {

@@ -1,4 +1,4 @@
-import { flag, integer, integerList, list, oneOf, text, url } from './variables';
+import { flag, integer, integerList, list, oneOf, text, url, urlList } from './variables';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -10,11 +10,18 @@ export const commonSchema = {
 
 /** Where the broker is and how the topology is named and bounded. */
 export const brokerSchema = {
-  RABBITMQ_URL: url({
+  RABBITMQ_URL: urlList({
     protocols: ['amqp:', 'amqps:'],
     secret: true,
-    default: 'amqp://guest:guest@127.0.0.1:5672',
-    description: 'AMQP URL of RabbitMQ, credentials included (from a Secret in Kubernetes)',
+    default: ['amqp://guest:guest@127.0.0.1:5672'],
+    description:
+      'AMQP URL of RabbitMQ, credentials included (from a Secret in Kubernetes); for a cluster, one URL per node, comma-separated: apps connect to any live node and move on when it fails',
+  }),
+  RABBITMQ_HEARTBEAT_SEC: integer({
+    min: 1,
+    max: 60,
+    default: 3,
+    description: 'AMQP heartbeat; a dead, hung or partitioned node is noticed after two to three of them without a frame, and the app moves to another node',
   }),
   QUEUE_NAME: text({
     default: 'bss.orders',
@@ -168,11 +175,12 @@ export const opsConsoleSchema = {
     hint: 'a lower-case SQL identifier (letters, digits, underscores)',
     description: 'Schema of the dead-letter tables, created at start-up if missing',
   }),
-  RABBITMQ_MANAGEMENT_URL: url({
+  RABBITMQ_MANAGEMENT_URL: urlList({
     protocols: ['http:', 'https:'],
     secret: true,
-    default: 'http://guest:guest@127.0.0.1:15672',
-    description: 'RabbitMQ management API, credentials in the URL (a monitoring user is enough)',
+    default: ['http://guest:guest@127.0.0.1:15672'],
+    description:
+      'RabbitMQ management API, credentials in the URL (a monitoring user is enough); for a cluster, one URL per node, comma-separated: a failing node is skipped',
   }),
   OPS_VIEWER_TOKENS: list({
     default: [],

@@ -54,18 +54,35 @@ export function oneOf<const V extends string>(values: readonly V[], options: Com
 }
 
 export function url(options: Common<string> & { protocols: readonly string[] }): Variable<string> {
+  return variable(options, (raw) => parseUrl(raw, options.protocols));
+}
+
+/** Comma-separated URLs, at least one, each of an allowed protocol: `amqp://a:5672,amqp://b:5672`. */
+export function urlList(options: Common<string[]> & { protocols: readonly string[] }): Variable<string[]> {
   return variable(options, (raw) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      throw new Error(`must be a URL (${options.protocols.map((protocol) => `${protocol}//...`).join(' or ')})`);
-    }
-    if (!options.protocols.includes(parsed.protocol)) {
-      throw new Error(`must use ${options.protocols.join(' or ')}, not ${parsed.protocol}`);
-    }
-    return raw;
+    const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    if (items.length === 0) throw new Error('must name at least one URL');
+    return items.map((item, index) => {
+      try {
+        return parseUrl(item, options.protocols);
+      } catch (error) {
+        throw new Error(items.length > 1 ? `item ${index + 1} ${(error as Error).message}` : (error as Error).message);
+      }
+    });
   });
+}
+
+function parseUrl(raw: string, protocols: readonly string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`must be a URL (${protocols.map((protocol) => `${protocol}//...`).join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new Error(`must use ${protocols.join(' or ')}, not ${parsed.protocol}`);
+  }
+  return raw;
 }
 
 /** Comma-separated values; blanks are dropped so `A,,B` and a trailing comma are harmless. */

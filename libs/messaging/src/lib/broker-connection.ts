@@ -3,12 +3,16 @@ import type { Channel, ConfirmChannel } from 'amqplib';
 import { BrokerLogger, redactUrl, silentBrokerLogger } from './broker-logger';
 
 export interface BrokerConnectionOptions {
-  readonly url: string;
+  /** Every node of the cluster (or the one broker); the connection uses whichever answers. */
+  readonly urls: readonly string[];
   /** Shown in RabbitMQ's connection list, e.g. `producer-api`. */
   readonly clientName: string;
   readonly logger?: BrokerLogger;
+  /** A dead or hung node is noticed after two to three intervals without a frame from it. */
   readonly heartbeatSeconds?: number;
   readonly reconnectSeconds?: number;
+  /** Index of the address tried first; by default a random one, so replicas spread over the nodes. */
+  readonly firstUrlIndex?: number;
 }
 
 export interface ChannelOptions {
@@ -17,40 +21,77 @@ export interface ChannelOptions {
   readonly setup: (channel: ConfirmChannel) => Promise<void>;
 }
 
+export const DEFAULT_HEARTBEAT_SECONDS = 3;
+
 /**
- * One AMQP connection that reconnects by itself and re-runs every channel's setup (topology,
- * prefetch, consumers) after each reconnect. A channel the broker closes with a channel-level error
- * while the connection stays up (a deleted exchange, a changed queue argument) would otherwise never
- * come back, so such a close forces a reconnect of the whole connection. A close that comes with the
- * connection's own loss carries no channel error and is left to the normal reconnect.
+ * A TCP connect or AMQP handshake that takes longer fails and the next address is tried: a frozen
+ * node still completes the TCP handshake (the kernel answers for it) but never speaks AMQP.
+ */
+const CONNECT_TIMEOUT_MS = 2000;
+
+const CLOSE_TIMEOUT_MS = 3000;
+
+/**
+ * One AMQP connection that reconnects by itself, going round the configured nodes, and re-runs
+ * every channel's setup (topology, prefetch, consumers) after each reconnect. A channel the broker
+ * closes with a channel-level error while the connection stays up (a deleted exchange, a changed
+ * queue argument) would otherwise never come back, so such a close forces a reconnect of the whole
+ * connection. A close that comes with the connection's own loss carries no channel error and is
+ * left to the normal reconnect. It also remembers whether the broker has blocked publishing on
+ * this connection (a memory or disk alarm), which publishers must respect.
  */
 export class BrokerConnection {
   private readonly manager: AmqpConnectionManager;
   private readonly logger: BrokerLogger;
   private closing = false;
   private readonly deliberatelyClosed = new Set<string>();
+  private blocked?: string;
+  private broker?: string;
 
   constructor(private readonly options: BrokerConnectionOptions) {
+    if (options.urls.length === 0) throw new Error('at least one broker URL is required');
     this.logger = options.logger ?? silentBrokerLogger;
-    this.manager = amqp.connect([options.url], {
-      heartbeatIntervalInSeconds: options.heartbeatSeconds ?? 5,
+    this.manager = amqp.connect(rotated(options.urls, options.firstUrlIndex), {
+      heartbeatIntervalInSeconds: options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
       reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
-      connectionOptions: { clientProperties: { connection_name: options.clientName }, timeout: 2000 },
+      connectionOptions: { clientProperties: { connection_name: options.clientName }, timeout: CONNECT_TIMEOUT_MS },
     });
-    const broker = redactUrl(options.url);
-    this.manager.on('connect', () => this.logger.info({ broker }, 'broker connected'));
-    this.manager.on('disconnect', ({ err }) =>
-      this.logger.warn({ broker, err: err?.message }, 'broker disconnected; reconnecting'),
+    this.manager.on('connect', ({ url }) => {
+      this.blocked = undefined;
+      this.broker = redactUrl(String(url));
+      this.logger.info({ broker: this.broker }, 'broker connected');
+    });
+    this.manager.on('disconnect', ({ err }) => {
+      this.blocked = undefined;
+      this.logger.warn({ broker: this.broker, err: err?.message }, 'broker disconnected; reconnecting');
+      this.broker = undefined;
+    });
+    this.manager.on('connectFailed', ({ err, url }) =>
+      this.logger.warn({ broker: redactUrl(String(url)), err: err?.message }, 'broker connection failed; trying the next address'),
     );
-    this.manager.on('connectFailed', ({ err }) =>
-      this.logger.warn({ broker, err: err?.message }, 'broker connection failed; retrying'),
-    );
-    this.manager.on('blocked', ({ reason }) => this.logger.warn({ broker, reason }, 'broker blocked publishing'));
-    this.manager.on('unblocked', () => this.logger.info({ broker }, 'broker unblocked publishing'));
+    this.manager.on('blocked', ({ reason }) => {
+      this.blocked = reason || 'blocked by the broker';
+      this.logger.warn({ broker: this.broker, reason }, 'broker blocked publishing');
+    });
+    this.manager.on('unblocked', () => {
+      this.blocked = undefined;
+      this.logger.info({ broker: this.broker }, 'broker unblocked publishing');
+    });
   }
 
   isConnected(): boolean {
     return this.manager.isConnected();
+  }
+
+  /** Why the broker blocked publishing on this connection (e.g. `low on memory`), if it did. */
+  blockedReason(): string | undefined {
+    return this.isConnected() ? this.blocked : undefined;
+  }
+
+  /** The node this connection is on, without credentials; for readiness and logs. */
+  describe(): { connected: boolean; broker?: string; blocked?: string } {
+    const blocked = this.blockedReason();
+    return { connected: this.isConnected(), ...(this.broker ? { broker: this.broker } : {}), ...(blocked ? { blocked } : {}) };
   }
 
   /** Resolves once connected, or rejects after `timeoutMs`; the connection keeps trying either way. */
@@ -99,9 +140,17 @@ export class BrokerConnection {
     await wrapper.close();
   }
 
+  /**
+   * amqplib waits for the broker's close-ok without a deadline, and never gets it if the socket
+   * dies mid-close (a node failing just as the app stops), which would hold the shutdown forever.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    await this.manager.close();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CLOSE_TIMEOUT_MS)));
+    const outcome = await Promise.race([this.manager.close().catch(() => undefined), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timed out') this.logger.warn({ broker: this.broker }, 'broker did not answer the close; leaving the connection');
   }
 
   private onChannelFailed(name: string): void {
@@ -121,4 +170,20 @@ export class BrokerConnectionCloser {
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
   }
+}
+
+/** The addresses starting at `first` (random by default) and wrapping round, so every node is tried in turn. */
+function rotated(urls: readonly string[], first = Math.floor(Math.random() * urls.length)): string[] {
+  const start = ((first % urls.length) + urls.length) % urls.length;
+  return [...urls.slice(start), ...urls.slice(0, start)];
+}
+
+/** The broker settings as the apps' configuration names them. */
+export interface BrokerSettings {
+  readonly RABBITMQ_URL: readonly string[];
+  readonly RABBITMQ_HEARTBEAT_SEC: number;
+}
+
+export function connectionFromSettings(settings: BrokerSettings, clientName: string, logger?: BrokerLogger): BrokerConnection {
+  return new BrokerConnection({ urls: settings.RABBITMQ_URL, heartbeatSeconds: settings.RABBITMQ_HEARTBEAT_SEC, clientName, logger });
 }

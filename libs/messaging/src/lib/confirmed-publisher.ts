@@ -1,55 +1,95 @@
 import { ENVELOPE_CONTENT_TYPE, OrderEnvelope, ORDER_HEADERS, TopologyNames, encodeEnvelope } from '@bss/contracts';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { BrokerConnection } from './broker-connection';
-import { BrokerUnavailableError, PublishRejectedError } from './errors';
+import { ConfirmSession, OutgoingMessage } from './confirm-session';
+import { PublishOutcomeUnknownError, PublishRefusedError } from './errors';
+import { SharedCheck } from './shared-check';
 import { declareTopology, TopologyOptions } from './topology';
 
 export interface ConfirmedPublisherOptions {
   readonly topology: TopologyOptions;
-  /** Longest wait for the broker's confirm; past it the caller gets BrokerUnavailableError. */
+  /** Longest wait for the broker's confirm; past it the outcome is unknown. */
   readonly confirmTimeoutMs: number;
+  /** Its channel's name in logs, unique per connection. */
+  readonly channelName?: string;
 }
 
 export interface PublishHeaders {
   readonly attempt: number;
 }
 
+export interface PublisherReadiness {
+  readonly ready: boolean;
+  /** Why not, in words an operator can act on. */
+  readonly reason?: string;
+}
+
 /**
- * Publishes orders and resolves only once the broker confirmed them (persisted in the queue).
- * All callers share one confirm channel: publishes are pipelined, each promise settles on its own
- * ack or nack, so concurrent requests never wait on each other.
+ * Publishes orders and resolves only once the broker confirmed them (persisted in a quorum queue,
+ * i.e. on a majority of its nodes). All callers share one confirm channel: publishes are pipelined
+ * and each settles on its own confirm. Every failure says which of two things happened:
+ * PublishRefusedError — the broker does not have the message and never will (nothing was sent, or
+ * it was refused for certain); PublishOutcomeUnknownError — it was sent, but no confirm says whether
+ * it was stored. Publishes go straight to the amqplib channel rather than through the connection
+ * manager's queue, which would hold a message across a reconnect and send it after its caller was
+ * told it failed.
  */
 export class ConfirmedPublisher {
   private readonly channel: ChannelWrapper;
   private readonly names: TopologyNames;
-  private topologyDeclared = false;
+  private readonly channelName: string;
+  private session?: ConfirmSession;
+  private readonly fullnessChecks = new Map<string, SharedCheck<boolean>>();
 
   constructor(
     private readonly connection: BrokerConnection,
     private readonly options: ConfirmedPublisherOptions,
   ) {
     this.names = options.topology.names;
+    this.channelName = options.channelName ?? 'confirmed-publisher';
     this.channel = connection.createChannel({
-      name: 'confirmed-publisher',
+      name: this.channelName,
       confirm: true,
       setup: async (channel) => {
-        this.topologyDeclared = false;
-        channel.once('close', () => (this.topologyDeclared = false));
+        this.session = undefined;
+        channel.once('close', () => {
+          if (this.session?.channel === channel) this.session = undefined;
+        });
         await declareTopology(channel, options.topology);
-        this.topologyDeclared = true;
+        this.session = new ConfirmSession(channel);
       },
     });
   }
 
-  /** Ready to accept orders: connected, with the topology declared on the current channel. */
+  /** Ready to accept orders: connected, topology declared on the current channel, not blocked. */
   isReady(): boolean {
-    return this.connection.isConnected() && this.topologyDeclared;
+    return this.readiness().ready;
+  }
+
+  readiness(): PublisherReadiness {
+    const refusal = this.refusalBeforeSending();
+    return refusal ? { ready: false, reason: refusal.message } : { ready: true };
+  }
+
+  /**
+   * Why a publish made now would be refused without being sent, if it would: callers that publish
+   * many orders at once (a batch) ask first, so that they can refuse all of them alike.
+   */
+  refusalBeforeSending(): PublishRefusedError | undefined {
+    if (!this.connection.isConnected() || !this.session) {
+      return new PublishRefusedError('broker-unavailable', 'the message broker is not connected');
+    }
+    const blocked = this.connection.blockedReason();
+    if (blocked) return new PublishRefusedError('broker-blocked', `the broker has blocked publishing (${blocked})`);
+    return undefined;
   }
 
   async publishOrder(envelope: OrderEnvelope, headers: PublishHeaders = { attempt: 1 }): Promise<void> {
-    if (!this.isReady()) throw new BrokerUnavailableError('message broker is not connected');
-    try {
-      await this.channel.publish(this.names.ordersExchange, this.names.routingKeyFor(envelope.type), encodeEnvelope(envelope), {
+    await this.publish({
+      routingKey: this.names.routingKeyFor(envelope.type),
+      queue: this.names.queueFor(envelope.type),
+      content: encodeEnvelope(envelope),
+      properties: {
         persistent: true,
         contentType: ENVELOPE_CONTENT_TYPE,
         messageId: envelope.id,
@@ -61,24 +101,68 @@ export class ConfirmedPublisher {
           [ORDER_HEADERS.correlationId]: envelope.correlationId,
           [ORDER_HEADERS.origin]: envelope.origin,
         },
-        timeout: this.options.confirmTimeoutMs,
-      });
-    } catch (error) {
-      throw classifyPublishFailure(error as Error);
+      },
+    });
+  }
+
+  /** Publishes any message to the orders exchange with the same guarantees as `publishOrder`. */
+  async publish(message: OutgoingMessage): Promise<void> {
+    const refusal = this.refusalBeforeSending();
+    if (refusal) throw refusal;
+    const session = this.session as ConfirmSession;
+    if (session.isOverdue(message.routingKey)) {
+      throw new PublishRefusedError(
+        'broker-not-confirming',
+        'the broker has not confirmed earlier orders of this type in time; this one was not sent',
+      );
+    }
+    const startedAt = performance.now();
+    const settlement = await session.send(this.names.ordersExchange, message, this.options.confirmTimeoutMs);
+    switch (settlement) {
+      case 'acked':
+        return;
+      case undefined:
+        throw new PublishRefusedError('broker-unavailable', 'the channel to the broker closed before the order was sent');
+      case 'returned':
+        throw new PublishRefusedError('unroutable', `no queue is bound for ${message.routingKey}: the broker dropped the order`);
+      case 'timed-out':
+        throw new PublishOutcomeUnknownError('confirm-timeout', `the broker did not confirm within ${this.options.confirmTimeoutMs} ms`);
+      case 'channel-closed':
+        throw new PublishOutcomeUnknownError('connection-lost', 'the connection to the broker closed before its confirm');
+      case 'nacked': {
+        const remainingMs = this.options.confirmTimeoutMs - (performance.now() - startedAt);
+        if (await this.queueIsFull(message.queue, remainingMs)) {
+          throw new PublishRefusedError('queue-full', 'the order queue is full; the broker refused the order');
+        }
+        throw new PublishOutcomeUnknownError('ambiguous-nack', 'the broker nacked the order while its queue was not full');
+      }
     }
   }
 
   async close(): Promise<void> {
-    await this.connection.closeChannel('confirmed-publisher', this.channel);
+    await this.connection.closeChannel(this.channelName, this.channel);
   }
-}
 
-function classifyPublishFailure(error: Error): Error {
-  if (error.message === 'message nacked') {
-    return new PublishRejectedError('the broker refused the order (queue full)');
+  /**
+   * A nack is a definite refusal only when the queue is at its bound (reject-publish). RabbitMQ
+   * also nacks when a node shuts down or pauses, and a quorum queue may still store such a message.
+   * The check is shared by every nack that arrives while one is under way, and started after them.
+   */
+  private async queueIsFull(queue: string, withinMs: number): Promise<boolean> {
+    if (withinMs <= 0) return false;
+    let check = this.fullnessChecks.get(queue);
+    if (!check) {
+      check = new SharedCheck(() =>
+        this.connection.withTemporaryChannel(async (channel) => (await channel.checkQueue(queue)).messageCount >= this.options.topology.maxLength),
+      );
+      this.fullnessChecks.set(queue, check);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)));
+    try {
+      return await Promise.race([check.run().catch(() => false), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
-  if (error.message === 'timeout') {
-    return new BrokerUnavailableError('the broker did not confirm the order in time', { cause: error });
-  }
-  return new BrokerUnavailableError(`publishing failed: ${error.message}`, { cause: error });
 }

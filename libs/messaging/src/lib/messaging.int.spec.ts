@@ -1,9 +1,9 @@
 import { EXAMPLE_PAYLOADS, ENVELOPE_VERSION, OrderEnvelope, ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerProbe, TEST_BROKER_URL, UNREACHABLE_BROKER_URL, eventually, uniqueTopology } from '../testing';
+import { BrokerProbe, FaultyLink, TEST_BROKER_URL, UNREACHABLE_BROKER_URL, eventually, uniqueTopology } from '../testing';
 import { randomUUID } from 'node:crypto';
-import { BrokerConnection } from './broker-connection';
+import { BrokerConnection, BrokerConnectionOptions } from './broker-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';
-import { BrokerUnavailableError, PublishRejectedError } from './errors';
+import { isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError } from './errors';
 import { ConsumedMessage, DEAD_LETTER_HEADERS, Disposition, OrderConsumer } from './order-consumer';
 import { inspectQueues } from './queue-inspector';
 import { declareTopology, orderQueueArguments, TopologyOptions } from './topology';
@@ -26,14 +26,14 @@ describe('messaging against the real broker', () => {
   let topology: TopologyOptions;
   const connections: BrokerConnection[] = [];
 
-  function connect(url = TEST_BROKER_URL): BrokerConnection {
-    const connection = new BrokerConnection({ url, clientName: 'messaging-int-test' });
+  function connect(url = TEST_BROKER_URL, options: Partial<BrokerConnectionOptions> = {}): BrokerConnection {
+    const connection = new BrokerConnection({ urls: [url], clientName: 'messaging-int-test', ...options });
     connections.push(connection);
     return connection;
   }
 
-  async function readyPublisher(options: Partial<TopologyOptions> = {}): Promise<ConfirmedPublisher> {
-    const publisher = new ConfirmedPublisher(connect(), { topology: { ...topology, ...options }, confirmTimeoutMs: 2000 });
+  async function readyPublisher(options: Partial<TopologyOptions> = {}, connection = connect(), confirmTimeoutMs = 2000): Promise<ConfirmedPublisher> {
+    const publisher = new ConfirmedPublisher(connection, { topology: { ...topology, ...options }, confirmTimeoutMs });
     await eventually(async () => publisher.isReady(), Boolean);
     expect(publisher.isReady()).toBe(true);
     return publisher;
@@ -108,7 +108,7 @@ describe('messaging against the real broker', () => {
     expect(depths.map((depth) => depth.messages)).toEqual([250, 250]);
   });
 
-  it('turns the nack of a full queue into PublishRejectedError and keeps what it had', async () => {
+  it('turns the nack of a full queue into a queue-full refusal and keeps what it had', async () => {
     const maxLength = 2;
     const publisher = await readyPublisher({ maxLength });
     const outcomes: string[] = [];
@@ -116,7 +116,7 @@ describe('messaging against the real broker', () => {
       outcomes.push(
         await publisher.publishOrder(envelopeOf('SUBSCRIPTION')).then(
           () => 'confirmed',
-          (error) => (error instanceof PublishRejectedError ? 'rejected' : `failed: ${error}`),
+          (error) => (error instanceof PublishRefusedError && error.reason === 'queue-full' ? 'rejected' : `failed: ${error}`),
         ),
       );
     }
@@ -130,18 +130,70 @@ describe('messaging against the real broker', () => {
     await expect(publisher.publishOrder(envelopeOf('MNP'))).resolves.toBeUndefined();
   });
 
-  it('fails fast with BrokerUnavailableError while the broker is unreachable', async () => {
+  it('refuses at once, having sent nothing, while the broker is unreachable', async () => {
     const publisher = new ConfirmedPublisher(connect(UNREACHABLE_BROKER_URL), { topology, confirmTimeoutMs: 1000 });
     const started = Date.now();
-    await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toMatchObject({ name: 'PublishRefusedError', reason: 'broker-unavailable' });
     expect(Date.now() - started).toBeLessThan(500);
-    expect(publisher.isReady()).toBe(false);
+    expect(publisher.readiness()).toEqual({ ready: false, reason: 'the message broker is not connected' });
+  });
+
+  it('refuses an order no queue is bound for instead of taking the broker\'s ack of a dropped message as stored', async () => {
+    const publisher = await readyPublisher({ types: ['MNP'] });
+    await expect(publisher.publishOrder(envelopeOf('SUBSCRIPTION'))).rejects.toMatchObject({ name: 'PublishRefusedError', reason: 'unroutable' });
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).resolves.toBeUndefined();
+  });
+
+  it('connects to the first live address of several', async () => {
+    const publisher = await readyPublisher({}, connect(UNREACHABLE_BROKER_URL, { urls: [UNREACHABLE_BROKER_URL, TEST_BROKER_URL], firstUrlIndex: 0 }));
+    await expect(publisher.publishOrder(envelopeOf('MNP'))).resolves.toBeUndefined();
+  });
+
+  describe('through a link that slows down or freezes what the broker sends', () => {
+    let link: FaultyLink;
+
+    beforeEach(async () => {
+      const { hostname, port } = new URL(TEST_BROKER_URL);
+      link = await FaultyLink.open({ host: hostname, port: Number(port || 5672) });
+    });
+
+    afterEach(async () => {
+      await link.close();
+    });
+
+    it('answers "unknown" for a confirm later than the deadline, refuses the type until it comes, and never calls a stored order refused', async () => {
+      const publisher = await readyPublisher({}, connect(link.urlFor(TEST_BROKER_URL)), 300);
+      link.setMode({ kind: 'delay', ms: 1000 });
+      const late = envelopeOf('MNP');
+      await expect(publisher.publishOrder(late)).rejects.toMatchObject({ name: 'PublishOutcomeUnknownError', reason: 'confirm-timeout' });
+      const started = Date.now();
+      await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toMatchObject({ name: 'PublishRefusedError', reason: 'broker-not-confirming' });
+      expect(Date.now() - started).toBeLessThan(100);
+      link.setMode({ kind: 'pass' });
+      await eventually(async () => publisher.publishOrder(envelopeOf('MNP')).then(() => true, () => false), Boolean, { timeoutMs: 5000 });
+      const stored = (await probe.drain(names.queueFor('MNP'))).map((message) => message.properties.messageId);
+      expect(stored).toContain(late.id);
+    });
+
+    it('notices a node that hangs without closing its socket and moves to the next address', async () => {
+      const connection = connect(TEST_BROKER_URL, { urls: [link.urlFor(TEST_BROKER_URL), TEST_BROKER_URL], heartbeatSeconds: 1, firstUrlIndex: 0 });
+      const publisher = await readyPublisher({}, connection);
+      expect(link.connectionCount()).toBe(1);
+      link.setMode({ kind: 'frozen' });
+      const unknown = await publisher.publishOrder(envelopeOf('MNP')).catch((error: Error) => error);
+      expect(unknown).toBeInstanceOf(PublishOutcomeUnknownError);
+      const frozenAt = Date.now();
+      await eventually(async () => publisher.publishOrder(envelopeOf('MNP')).then(() => true, () => false), Boolean, { timeoutMs: 10_000, intervalMs: 200 });
+      expect(Date.now() - frozenAt).toBeLessThan(6000);
+      expect(link.connectionCount()).toBe(0);
+    });
   });
 
   it('recovers by itself when a channel error closes its channel (the exchange was deleted)', async () => {
     const publisher = await readyPublisher();
     await probe.onChannel((channel) => channel.deleteExchange(names.ordersExchange));
-    await expect(publisher.publishOrder(envelopeOf('MNP'))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    const failure = await publisher.publishOrder(envelopeOf('MNP')).then(() => 'confirmed', (error: Error) => error);
+    expect(isPublishFailure(failure)).toBe(true);
     const ready = await eventually(async () => publisher.isReady(), Boolean, { timeoutMs: 10_000 });
     expect(ready).toBe(true);
     await publisher.publishOrder(envelopeOf('MNP'));

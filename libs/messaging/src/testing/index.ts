@@ -1,1 +1,2 @@
 export * from './broker-test-kit';
+export * from './faulty-link';

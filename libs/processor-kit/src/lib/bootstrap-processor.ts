@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { OrderType } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
-import { BrokerConnection, BrokerConnectionCloser, declareTopology, topologyFromSettings } from '@bss/messaging';
+import { BrokerConnectionCloser, connectionFromSettings, declareTopology, topologyFromSettings } from '@bss/messaging';
 import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
@@ -41,7 +41,7 @@ class BackendClientCloser {
 export const DECLARE_TOPOLOGY_COMMAND = '--declare-topology';
 
 async function declareTopologyOnce(config: ProcessorConfig, service: string, logger: Logger): Promise<void> {
-  const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: `${service} topology setup`, logger });
+  const connection = connectionFromSettings(config, `${service} topology setup`, logger);
   const topology = { ...topologyFromSettings(config, retryStepsOf(retryScheduleOf(config))), declare: true };
   try {
     await connection.waitForConnection(60_000);
@@ -70,7 +70,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     const config = loadConfig(processorConfigSchema(definition.defaultPort));
     const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
     if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, definition.service, logger);
-    const connection = new BrokerConnection({ url: config.RABBITMQ_URL, clientName: definition.service, logger });
+    const connection = connectionFromSettings(config, definition.service, logger);
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
     const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });

@@ -15,7 +15,7 @@ describe('QueueLengthSampler against the real broker', () => {
   beforeAll(async () => {
     probe = await BrokerProbe.connect();
     await probe.onChannel((channel) => channel.assertQueue(queue, { durable: false, autoDelete: false }));
-    connection = new BrokerConnection({ url: TEST_BROKER_URL, clientName: 'queue-length-sampler-test' });
+    connection = new BrokerConnection({ urls: [TEST_BROKER_URL], clientName: 'queue-length-sampler-test' });
     await connection.waitForConnection(10_000);
   });
 

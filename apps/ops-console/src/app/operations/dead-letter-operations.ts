@@ -1,4 +1,5 @@
 import { parseOrderType } from '@bss/contracts';
+import { PublishOutcomeUnknownError, PublishRefusedError } from '@bss/messaging';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { ReplayPublisher } from './replay-publisher';
 
@@ -42,7 +43,7 @@ export class DeadLetterOperations {
             await this.publisher.publish(row, type);
             return { row, error: undefined };
           } catch (error) {
-            return { row, error: `publish failed: ${(error as Error).message}` };
+            return { row, error: replayFailure(error as Error) };
           }
         }),
       );
@@ -93,6 +94,19 @@ export class DeadLetterOperations {
     if (done.length > 0) this.listener?.onChanged();
     return { done, failed };
   }
+}
+
+/**
+ * A row that was not replayed stays `dead` either way; what the operator needs to know is whether
+ * the order may be in the queue anyway. Replaying it again is safe in both cases: it keeps its
+ * order id, which the backend applies once.
+ */
+function replayFailure(error: Error): string {
+  if (error instanceof PublishRefusedError) return `not replayed, nothing was sent (${error.reason}): ${error.message}`;
+  if (error instanceof PublishOutcomeUnknownError) {
+    return `outcome unknown (${error.reason}): the broker may have taken it; it stays dead, and replaying it again is safe (same order id)`;
+  }
+  return `not replayed: ${error.message}`;
 }
 
 function countByType(types: string[]): Map<string, number> {

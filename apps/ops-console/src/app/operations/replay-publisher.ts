@@ -1,6 +1,5 @@
 import { ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerConnection, BrokerUnavailableError, DEAD_LETTER_HEADERS, declareTopology, TopologyOptions } from '@bss/messaging';
-import type { ChannelWrapper } from 'amqp-connection-manager';
+import { BrokerConnection, ConfirmedPublisher, DEAD_LETTER_HEADERS, TopologyOptions } from '@bss/messaging';
 import { ReplayCandidate } from '../store/dead-letter';
 
 const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
@@ -25,42 +24,40 @@ const FAILURE_HEADERS = [
 
 /**
  * Publishes a stored dead letter back to the orders exchange as the order it was: same body and
- * properties, correlation id kept, a fresh attempt count, and the dead letter it came from.
+ * properties, correlation id kept, a fresh attempt count, and the dead letter it came from. It
+ * publishes through the same ConfirmedPublisher as intake, so a replay is confirmed, refused
+ * (nothing sent) or of unknown outcome exactly as an order is, and never on a blocked connection.
  */
 export class ReplayPublisher {
-  private readonly channel: ChannelWrapper;
+  private readonly publisher: ConfirmedPublisher;
   private readonly names: TopologyNames;
 
-  constructor(
-    private readonly connection: BrokerConnection,
-    topology: TopologyOptions,
-    private readonly confirmTimeoutMs = 5000,
-  ) {
+  constructor(connection: BrokerConnection, topology: TopologyOptions, confirmTimeoutMs = 5000) {
     this.names = topology.names;
-    this.channel = connection.createChannel({
-      name: 'replay-publisher',
-      confirm: true,
-      setup: async (channel) => declareTopology(channel, topology),
-    });
+    this.publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs, channelName: 'replay-publisher' });
   }
 
   async publish(candidate: ReplayCandidate, type: OrderType): Promise<void> {
-    if (!this.connection.isConnected()) throw new BrokerUnavailableError('message broker is not connected');
-    const headers = Object.fromEntries(Object.entries(candidate.headers).filter(([name]) => !FAILURE_HEADERS.includes(name)));
     const { properties } = candidate;
-    await this.channel.publish(this.names.ordersExchange, this.names.routingKeyFor(type), candidate.body, {
-      persistent: true,
-      messageId: properties.messageId,
-      type: properties.type,
-      contentType: properties.contentType,
-      timestamp: properties.timestamp,
-      correlationId: properties.correlationId,
-      headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id },
-      timeout: this.confirmTimeoutMs,
+    if (!properties.messageId) throw new Error('the dead letter has no message id, so it is no order that can be replayed');
+    const headers = Object.fromEntries(Object.entries(candidate.headers).filter(([name]) => !FAILURE_HEADERS.includes(name)));
+    await this.publisher.publish({
+      routingKey: this.names.routingKeyFor(type),
+      queue: this.names.queueFor(type),
+      content: candidate.body,
+      properties: {
+        persistent: true,
+        messageId: properties.messageId,
+        type: properties.type,
+        contentType: properties.contentType,
+        timestamp: properties.timestamp,
+        correlationId: properties.correlationId,
+        headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id },
+      },
     });
   }
 
   async close(): Promise<void> {
-    await this.connection.closeChannel('replay-publisher', this.channel);
+    await this.publisher.close();
   }
 }

@@ -1,30 +1,21 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
-import { brokerFailureReason, BrokerUnavailableError, PublishRejectedError } from '@bss/messaging';
+import { PublishRefusedError } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
+import { OrderOutcomeUnknownError } from '../intake/order-intake.service';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
+import { replyOutcomeUnknown, replyRefused } from './intake-answers';
 
 /**
- * A full queue or an unreachable broker is an expected condition, not a server fault: the client
- * gets 503 with Retry-After and knows the order was not accepted.
+ * A refused publish or an unconfirmed one is an expected condition, not a server fault: the client
+ * gets 503 (not accepted, resend freely) or 504 (outcome unknown, resend with the same key).
  */
-@Catch(BrokerUnavailableError, PublishRejectedError)
+@Catch(PublishRefusedError, OrderOutcomeUnknownError)
 export class BrokerErrorsFilter implements ExceptionFilter {
   constructor(@Inject(PRODUCER_CONFIG) private readonly config: ProducerConfig) {}
 
-  catch(error: BrokerUnavailableError | PublishRejectedError, host: ArgumentsHost): void {
+  catch(error: PublishRefusedError | OrderOutcomeUnknownError, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const reason = brokerFailureReason(error);
-    void reply
-      .status(503)
-      .header('Retry-After', String(this.config.RETRY_AFTER_SEC))
-      .send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        reason,
-        message:
-          reason === 'queue-full'
-            ? 'The order queue is full; the order was not accepted. Retry later.'
-            : 'The message broker is unavailable; the order was not accepted. Retry later.',
-      });
+    if (error instanceof PublishRefusedError) replyRefused(reply, error, this.config.RETRY_AFTER_SEC);
+    else replyOutcomeUnknown(reply, error, this.config.RETRY_AFTER_SEC);
   }
 }

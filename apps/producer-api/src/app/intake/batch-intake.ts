@@ -1,20 +1,17 @@
 import { FieldError, ParsedOrderRequest } from '@bss/contracts';
-import { brokerFailureReason, BrokerUnavailableError, PublishRejectedError } from '@bss/messaging';
-import { AcceptedOrder, OrderIntakeService } from './order-intake.service';
+import { PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
+import { AcceptedOrder, OrderIntakeService, OrderOutcomeUnknownError, OrderReference } from './order-intake.service';
 
 export type BatchItemResult =
   | { readonly index: number; readonly status: 'accepted'; readonly order: AcceptedOrder }
   | { readonly index: number; readonly status: 'rejected'; readonly errors: FieldError[] }
-  | {
-      readonly index: number;
-      readonly status: 'failed';
-      readonly reason: 'queue-full' | 'broker-unavailable';
-      readonly message: string;
-    };
+  | { readonly index: number; readonly status: 'failed'; readonly reason: RefusalReason }
+  | { readonly index: number; readonly status: 'unknown'; readonly reason: UnknownOutcomeReason; readonly order: OrderReference; readonly error: OrderOutcomeUnknownError };
 
 /**
  * Validates every item, then publishes the valid ones concurrently on the shared confirm pipeline.
- * Each item stands alone: one invalid or refused order never affects the others.
+ * Each item stands alone: one invalid or refused order never affects the others. `failed` items
+ * were not accepted (resend freely); `unknown` ones must be resent with their idempotency key.
  */
 export async function acceptBatch(
   items: readonly unknown[],
@@ -33,17 +30,15 @@ export async function acceptBatch(
       try {
         return { index, status: 'accepted', order: await intake.accept(parsed.request, correlationId) };
       } catch (error) {
-        const reason = brokerFailureReason(error as BrokerUnavailableError | PublishRejectedError);
-        return { index, status: 'failed', reason, message: (error as Error).message };
+        if (error instanceof PublishRefusedError) return { index, status: 'failed', reason: error.reason };
+        if (error instanceof OrderOutcomeUnknownError) return { index, status: 'unknown', reason: error.reason, order: error.order, error };
+        throw error;
       }
     }),
   );
 }
 
 export function countByStatus(results: readonly BatchItemResult[]) {
-  return {
-    accepted: results.filter((result) => result.status === 'accepted').length,
-    rejected: results.filter((result) => result.status === 'rejected').length,
-    failed: results.filter((result) => result.status === 'failed').length,
-  };
+  const count = (status: BatchItemResult['status']) => results.filter((result) => result.status === status).length;
+  return { accepted: count('accepted'), rejected: count('rejected'), failed: count('failed'), unknown: count('unknown') };
 }

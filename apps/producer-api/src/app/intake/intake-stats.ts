@@ -1,12 +1,16 @@
 import { ORDER_TYPES, OrderType } from '@bss/contracts';
+import { REFUSAL_REASONS, RefusalReason } from '@bss/messaging';
 
-export type IntakeFailure = 'invalid' | 'queue-full' | 'broker-unavailable';
+export type IntakeFailure = 'invalid' | RefusalReason | 'outcome-unknown';
 
 /** Counters of this process's intake since start, for `/api/stats`. */
 export class IntakeStats {
   readonly startedAt = new Date();
   private readonly accepted = Object.fromEntries(ORDER_TYPES.map((type) => [type, 0])) as Record<OrderType, number>;
-  private readonly failures: Record<IntakeFailure, number> = { invalid: 0, 'queue-full': 0, 'broker-unavailable': 0 };
+  private readonly failures = Object.fromEntries(['invalid', ...REFUSAL_REASONS, 'outcome-unknown'].map((failure) => [failure, 0])) as Record<
+    IntakeFailure,
+    number
+  >;
 
   recordAccepted(type: OrderType): void {
     this.accepted[type] += 1;

@@ -4,13 +4,25 @@ import { createHash, randomUUID } from 'node:crypto';
 /** Namespace of our name-based order ids (RFC 9562 UUIDv5); fixed forever, or retried orders change id. */
 const ORDER_ID_NAMESPACE = Buffer.from('6f1c2b8e5d4a4f0b9c3e7a2d1b0f8e6c', 'hex');
 
+export interface OrderIdentity {
+  readonly orderId: string;
+  /** The client's key, or one made here when it sent none. */
+  readonly idempotencyKey: string;
+  readonly keyFromClient: boolean;
+}
+
 /**
- * A new order gets a random id. An order sent with an idempotency key gets an id derived from the
- * type and the key, so a client that retries after a timeout re-sends the *same* order id, and the
- * backend's Idempotency-Key ledger applies it once however many copies were queued.
+ * Every order's id is derived from its type and an idempotency key, so a resend with the same key
+ * carries the same order id and the backend's Idempotency-Key ledger applies it once, however many
+ * copies were queued. A client that sent no key gets one made here, returned with every answer: it
+ * is what lets that client, too, resolve an answer whose outcome is unknown by resending safely.
  */
-export function orderIdFor(type: OrderType, idempotencyKey?: string): string {
-  if (!idempotencyKey) return randomUUID();
+export function identifyOrder(type: OrderType, clientKey?: string): OrderIdentity {
+  const idempotencyKey = clientKey ?? randomUUID();
+  return { orderId: orderIdFor(type, idempotencyKey), idempotencyKey, keyFromClient: clientKey !== undefined };
+}
+
+export function orderIdFor(type: OrderType, idempotencyKey: string): string {
   const hash = createHash('sha1').update(ORDER_ID_NAMESPACE).update(`${type}:${idempotencyKey}`).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;

@@ -1,25 +1,49 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
-import { brokerFailureReason, BrokerUnavailableError, ConfirmedPublisher, PublishRejectedError } from '@bss/messaging';
+import { ConfirmedPublisher, PublishOutcomeUnknownError, PublishRefusedError, UnknownOutcomeReason } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { IntakeStats } from './intake-stats';
 import { declaredTypeOf, IntakeMetrics } from './intake-metrics';
-import { orderIdFor } from './order-id';
+import { identifyOrder } from './order-id';
 
-export interface AcceptedOrder {
+/** What identifies an order to its client: enough to look it up or to resend it safely. */
+export interface OrderReference {
   readonly orderId: string;
   readonly type: OrderType;
+  readonly idempotencyKey: string;
+  /** False when the key was made here because the client sent none. */
+  readonly keyFromClient: boolean;
+  readonly correlationId: string;
+}
+
+export interface AcceptedOrder extends OrderReference {
   readonly acceptedAt: string;
   readonly queue: string;
-  readonly correlationId: string;
+}
+
+/**
+ * The order was sent to the broker but no confirm said whether it was stored: it may be processed
+ * later. The client resolves it by resending with the same idempotency key, which keeps the order id.
+ */
+export class OrderOutcomeUnknownError extends Error {
+  constructor(
+    readonly order: OrderReference,
+    readonly reason: UnknownOutcomeReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OrderOutcomeUnknownError';
+  }
 }
 
 export const TOPOLOGY_NAMES = Symbol('TOPOLOGY_NAMES');
 
 /**
  * Wraps a validated request in an envelope and publishes it; resolves only once the broker has
- * confirmed it, so an accepted order is already durable when the client hears about it.
+ * confirmed it, so an accepted order is already durable when the client hears about it. A failure
+ * is either a PublishRefusedError (nothing is or ever will be queued: the client may resend freely)
+ * or an OrderOutcomeUnknownError (only a resend with the same key is safe).
  */
 @Injectable()
 export class OrderIntakeService {
@@ -35,49 +59,54 @@ export class OrderIntakeService {
     return this.publisher.isReady();
   }
 
+  /** The refusal every order would get right now without anything being sent, if there is one. */
+  refusalNow(): PublishRefusedError | undefined {
+    return this.publisher.refusalBeforeSending();
+  }
+
   async accept(request: OrderRequest, correlationId: string): Promise<AcceptedOrder> {
+    const identity = identifyOrder(request.type, request.idempotencyKey);
     const envelope: OrderEnvelope = {
-      id: orderIdFor(request.type, request.idempotencyKey),
+      id: identity.orderId,
       type: request.type,
       version: ENVELOPE_VERSION,
       acceptedAt: new Date().toISOString(),
       correlationId,
-      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      idempotencyKey: identity.idempotencyKey,
       origin: request.origin,
       payload: request.payload,
     };
+    const reference: OrderReference = { ...identity, type: envelope.type, correlationId };
     const publishStarted = performance.now();
     try {
       await this.publisher.publishOrder(envelope);
     } catch (error) {
-      // publishOrder fails with one of the broker's two errors only.
-      const reason = brokerFailureReason(error as BrokerUnavailableError | PublishRejectedError);
-      this.stats.recordFailure(reason);
-      this.metrics.orderRejected(envelope.type, reason);
-      this.logger.warn(
-        { type: envelope.type, orderId: envelope.id, correlationId, err: (error as Error).message },
-        'order not accepted',
-      );
-      throw error;
+      throw this.failed(reference, error as PublishRefusedError | PublishOutcomeUnknownError);
     }
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.stats.recordAccepted(envelope.type);
-    this.logger.info(
-      { orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId },
-      'order accepted',
-    );
-    return {
-      orderId: envelope.id,
-      type: envelope.type,
-      acceptedAt: envelope.acceptedAt,
-      queue: this.names.queueFor(envelope.type),
-      correlationId,
-    };
+    this.logger.info({ orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId }, 'order accepted');
+    return { ...reference, acceptedAt: envelope.acceptedAt, queue: this.names.queueFor(envelope.type) };
   }
 
   /** Counts an order refused as invalid; `order` is what the client sent, for its declared type. */
   recordInvalid(order: unknown): void {
     this.stats.recordFailure('invalid');
     this.metrics.orderRejected(declaredTypeOf(order), 'invalid');
+  }
+
+  /** publishOrder fails with one of the publisher's two errors only. */
+  private failed(order: OrderReference, error: PublishRefusedError | PublishOutcomeUnknownError): Error {
+    const facts = { type: order.type, orderId: order.orderId, correlationId: order.correlationId, reason: error.reason, err: error.message };
+    if (error instanceof PublishRefusedError) {
+      this.stats.recordFailure(error.reason);
+      this.metrics.orderRejected(order.type, error.reason);
+      this.logger.warn(facts, 'order not accepted');
+      return error;
+    }
+    this.stats.recordFailure('outcome-unknown');
+    this.metrics.orderOutcomeUnknown(order.type, error.reason);
+    this.logger.warn(facts, 'order outcome unknown; the client must resend it with the same idempotency key');
+    return new OrderOutcomeUnknownError(order, error.reason, error.message);
   }
 }

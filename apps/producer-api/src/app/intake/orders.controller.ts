@@ -10,14 +10,14 @@ import {
   parseOrderRequest,
   unknownFieldErrors,
 } from '@bss/contracts';
-import { BrokerUnavailableError } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../http/api-key.guard';
 import { BrokerErrorsFilter } from '../http/broker-errors.filter';
 import { CorrelationId } from '../http/correlation';
+import { IDEMPOTENCY_KEY_HEADER, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
 import { InvalidRequestException } from '../http/invalid-request.exception';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
-import { acceptBatch, countByStatus } from './batch-intake';
+import { acceptBatch, BatchItemResult, countByStatus } from './batch-intake';
 import { OrderIntakeService } from './order-intake.service';
 
 const ORDER_BODY_SCHEMA = {
@@ -27,7 +27,10 @@ const ORDER_BODY_SCHEMA = {
   properties: {
     type: { type: 'string', enum: [...ORDER_TYPES], description: 'Order type (case-insensitive)' },
     payload: { type: 'object', description: 'Per-type payload; unknown fields are rejected' },
-    idempotencyKey: { type: 'string', description: 'Same key and type → same order id (safe client retries)' },
+    idempotencyKey: {
+      type: 'string',
+      description: 'Same key and type → same order id (safe client retries); without one the answer carries a key made for the order',
+    },
   },
   example: { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP },
 };
@@ -48,13 +51,18 @@ export class OrdersController {
   @ApiOperation({ summary: 'Submit one order; 202 only once the broker has stored it' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Alternative to the body field' })
   @ApiBody({ schema: ORDER_BODY_SCHEMA })
-  @ApiResponse({ status: 202, description: '{ orderId, type, acceptedAt, correlationId }' })
+  @ApiResponse({ status: 202, description: 'Stored by the broker: { orderId, type, acceptedAt, correlationId, idempotencyKey }' })
   @ApiResponse({ status: 400, description: 'Invalid body: every bad field named in `errors`' })
-  @ApiResponse({ status: 503, description: 'Queue full or broker down; see Retry-After. Not accepted.' })
+  @ApiResponse({ status: 503, description: 'Not accepted and nothing queued (queue full, broker down or blocked); resend after Retry-After' })
+  @ApiResponse({
+    status: 504,
+    description: 'Outcome unknown (no confirm in time): resend the same order with the Idempotency-Key the answer carries; never applied twice',
+  })
   async submit(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyHeader: string | undefined,
     @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const parsed = parseOrderRequest(withHeaderIdempotencyKey(body, idempotencyHeader));
     if (!parsed.ok) {
@@ -62,32 +70,31 @@ export class OrdersController {
       throw new InvalidRequestException('The order is invalid', parsed.errors);
     }
     const accepted = await this.intake.accept(parsed.request, correlationId);
-    return { orderId: accepted.orderId, type: accepted.type, acceptedAt: accepted.acceptedAt, correlationId };
+    void reply.header(IDEMPOTENCY_KEY_HEADER, accepted.idempotencyKey);
+    return { orderId: accepted.orderId, type: accepted.type, acceptedAt: accepted.acceptedAt, correlationId, idempotencyKey: accepted.idempotencyKey };
   }
 
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit up to BATCH_MAX_ITEMS orders; one result per item, by index' })
   @ApiBody({ schema: { type: 'object', required: ['orders'], properties: { orders: { type: 'array', items: ORDER_BODY_SCHEMA } } } })
-  @ApiResponse({ status: 200, description: '{ accepted, rejected, failed, results: [{ index, status, ... }] }' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ accepted, rejected, failed, unknown, results: [{ index, status, ... }] }: failed = not accepted (resend freely), unknown = resend with the idempotencyKey given',
+  })
   async submitBatch(
     @Body() body: unknown,
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const orders = this.batchItems(body);
-    if (!this.intake.isReady()) throw new BrokerUnavailableError('message broker is not connected; nothing was accepted');
+    const refusal = this.intake.refusalNow();
+    if (refusal) throw refusal;
     const results = await acceptBatch(orders, parseOrderRequest, (index) => `orders[${index}]`, this.intake, correlationId);
     const counts = countByStatus(results);
-    if (counts.failed > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
-    return {
-      ...counts,
-      results: results.map((result) =>
-        result.status === 'accepted'
-          ? { index: result.index, status: result.status, orderId: result.order.orderId, type: result.order.type, acceptedAt: result.order.acceptedAt }
-          : result,
-      ),
-    };
+    if (counts.failed + counts.unknown > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
+    return { ...counts, results: results.map(describeItem) };
   }
 
   private batchItems(body: unknown): unknown[] {
@@ -109,6 +116,24 @@ export class OrdersController {
   private invalidBatch(body: unknown, errors: FieldError[]): never {
     this.intake.recordInvalid(body);
     throw new InvalidRequestException('The batch is invalid', errors);
+  }
+}
+
+function describeItem(result: BatchItemResult) {
+  const { index, status } = result;
+  switch (result.status) {
+    case 'accepted': {
+      const { orderId, type, acceptedAt, idempotencyKey } = result.order;
+      return { index, status, orderId, type, acceptedAt, idempotencyKey };
+    }
+    case 'rejected':
+      return { index, status, errors: result.errors };
+    case 'failed':
+      return { index, status, reason: result.reason, message: refusalMessage(result.reason) };
+    case 'unknown': {
+      const { orderId, type, idempotencyKey } = result.order;
+      return { index, status, reason: result.reason, orderId, type, idempotencyKey, ...unknownOutcomeAdvice(result.error) };
+    }
   }
 }
 

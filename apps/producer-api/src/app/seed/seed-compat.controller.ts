@@ -1,19 +1,37 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { allOrderQueues, FieldError, isPlainObject, parseSeedMessage, TopologyNames, unknownFieldErrors } from '@bss/contracts';
-import { BrokerConnection, brokerFailureReason, BrokerUnavailableError, inspectQueues, PublishRejectedError } from '@bss/messaging';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  allOrderQueues,
+  FieldError,
+  IDEMPOTENCY_KEY_MESSAGE,
+  isIdempotencyKey,
+  isPlainObject,
+  parseSeedMessage,
+  TopologyNames,
+  unknownFieldErrors,
+} from '@bss/contracts';
+import { BrokerConnection, inspectQueues, PublishRefusedError, RefusalReason } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../http/api-key.guard';
 import { CorrelationId } from '../http/correlation';
+import { IDEMPOTENCY_KEY_HEADER, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
 import { acceptBatch, countByStatus } from '../intake/batch-intake';
 import { IntakeStats } from '../intake/intake-stats';
-import { OrderIntakeService, TOPOLOGY_NAMES } from '../intake/order-intake.service';
+import { OrderIntakeService, OrderOutcomeUnknownError, TOPOLOGY_NAMES } from '../intake/order-intake.service';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
 
-const SEED_FAILURE_MESSAGES = {
-  'queue-full': '큐가 가득 차서 메시지를 받지 못했습니다. 잠시 후 다시 시도하세요.',
-  'broker-unavailable': '메시지 브로커에 연결할 수 없어 메시지를 받지 못했습니다. 잠시 후 다시 시도하세요.',
-} as const;
+const NOT_SENT = '메시지를 받지 못했고 큐에 아무것도 남지 않았습니다. 잠시 후 다시 보내세요.';
+
+const SEED_REFUSAL_MESSAGES: Record<RefusalReason, string> = {
+  'queue-full': `큐가 가득 찼습니다. ${NOT_SENT}`,
+  'broker-unavailable': `메시지 브로커에 연결할 수 없습니다. ${NOT_SENT}`,
+  'broker-blocked': `메시지 브로커가 자원 경보로 메시지를 막았습니다. ${NOT_SENT}`,
+  'broker-not-confirming': `메시지 브로커가 제때 확인하지 못하고 있어 보내지 않았습니다. ${NOT_SENT}`,
+  unroutable: `이 타입의 메시지를 받을 큐가 없습니다. ${NOT_SENT}`,
+};
+
+const SEED_UNKNOWN_MESSAGE =
+  '브로커 확인이 제때 오지 않아 전송 결과를 알 수 없습니다. 같은 메시지를 같은 Idempotency-Key 헤더로 다시 보내면 두 번 처리되지 않습니다.';
 
 /**
  * The seed repository's HTTP API, kept for existing clients and load scripts. Same pipeline as
@@ -36,14 +54,25 @@ export class SeedCompatController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Seed: send one message {타입, 내용, 속성들}' })
   @ApiBody({ schema: { type: 'object', example: { 타입: 'SUBSCRIPTION', 내용: '신규 가입 요청', 속성들: { 채널: '웹' } } } })
-  async sendMessage(@Body() body: unknown, @CorrelationId() correlationId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and type → same message id; resend an unknown outcome with the key it carries' })
+  async sendMessage(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (idempotencyKey !== undefined && !isIdempotencyKey(idempotencyKey)) {
+      this.intake.recordInvalid(body);
+      return this.invalid(reply, [{ field: IDEMPOTENCY_KEY_HEADER, messages: [IDEMPOTENCY_KEY_MESSAGE] }]);
+    }
     const parsed = parseSeedMessage(body);
     if (!parsed.ok) {
       this.intake.recordInvalid(body);
       return this.invalid(reply, parsed.errors);
     }
     try {
-      const accepted = await this.intake.accept(parsed.request, correlationId);
+      const accepted = await this.intake.accept({ ...parsed.request, idempotencyKey }, correlationId);
+      void reply.header(IDEMPOTENCY_KEY_HEADER, accepted.idempotencyKey);
       return {
         성공: true,
         메시지: '메시지가 큐에 전송되었습니다',
@@ -51,9 +80,8 @@ export class SeedCompatController {
         세부정보: { 메시지아이디: accepted.orderId, 메시지타입: accepted.type, 큐이름: accepted.queue, 전송시간: accepted.acceptedAt },
       };
     } catch (error) {
-      if (error instanceof BrokerUnavailableError || error instanceof PublishRejectedError) {
-        return this.unavailable(reply, SEED_FAILURE_MESSAGES[brokerFailureReason(error)]);
-      }
+      if (error instanceof PublishRefusedError) return this.unavailable(reply, error.reason);
+      if (error instanceof OrderOutcomeUnknownError) return this.outcomeUnknown(reply, error);
       throw error;
     }
   }
@@ -67,11 +95,12 @@ export class SeedCompatController {
       this.intake.recordInvalid(body);
       return this.invalid(reply, problems);
     }
-    if (!this.intake.isReady()) return this.unavailable(reply, SEED_FAILURE_MESSAGES['broker-unavailable']);
+    const refusal = this.intake.refusalNow();
+    if (refusal) return this.unavailable(reply, refusal.reason);
     const messages = (body as { 메시지목록: unknown[] }).메시지목록;
     const results = await acceptBatch(messages, parseSeedMessage, (index) => `메시지목록[${index}]`, this.intake, correlationId);
     const counts = countByStatus(results);
-    if (counts.failed > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
+    if (counts.failed + counts.unknown > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
     return {
       성공: counts.accepted === messages.length,
       메시지: `${messages.length}개 중 ${counts.accepted}개 전송`,
@@ -81,11 +110,27 @@ export class SeedCompatController {
         검증개수: messages.length - counts.rejected,
         전송개수: counts.accepted,
         실패개수: counts.rejected + counts.failed,
-        결과: results.map((result) =>
-          result.status === 'accepted'
-            ? { 순번: result.index, 성공: true, 메시지아이디: result.order.orderId, 메시지타입: result.order.type }
-            : { 순번: result.index, 성공: false, 사유: result.status === 'rejected' ? result.errors : result.reason },
-        ),
+        결과불명개수: counts.unknown,
+        결과: results.map((result) => {
+          switch (result.status) {
+            case 'accepted':
+              return { 순번: result.index, 성공: true, 메시지아이디: result.order.orderId, 메시지타입: result.order.type };
+            case 'rejected':
+              return { 순번: result.index, 성공: false, 사유: result.errors };
+            case 'failed':
+              return { 순번: result.index, 성공: false, 사유: result.reason, 메시지: SEED_REFUSAL_MESSAGES[result.reason] };
+            case 'unknown':
+              return {
+                순번: result.index,
+                성공: false,
+                결과: '알 수 없음',
+                사유: result.reason,
+                메시지아이디: result.order.orderId,
+                멱등키: result.order.idempotencyKey,
+                메시지: SEED_UNKNOWN_MESSAGE,
+              };
+          }
+        }),
       },
     };
   }
@@ -93,7 +138,7 @@ export class SeedCompatController {
   @Get('queue/status')
   @ApiOperation({ summary: 'Seed: queue depth and consumers (summed over the per-type queues, and each)' })
   async queueStatus(@Res({ passthrough: true }) reply: FastifyReply) {
-    if (!this.connection.isConnected()) return this.unavailable(reply, SEED_FAILURE_MESSAGES['broker-unavailable']);
+    if (!this.connection.isConnected()) return this.unavailable(reply, 'broker-unavailable');
     const depths = await inspectQueues(this.connection, allOrderQueues(this.names));
     return {
       성공: true,
@@ -119,7 +164,7 @@ export class SeedCompatController {
         총메시지수: snapshot.totalAccepted,
         타입별메시지수: snapshot.acceptedByType,
         검증실패수: snapshot.failures.invalid,
-        전송실패수: snapshot.failures['queue-full'] + snapshot.failures['broker-unavailable'],
+        전송실패수: Object.entries(snapshot.failures).reduce((sum, [failure, count]) => (failure === 'invalid' ? sum : sum + count), 0),
         시작시간: snapshot.startedAt,
         시스템정보: {
           서비스: 'producer-api',
@@ -148,8 +193,19 @@ export class SeedCompatController {
     return { 성공: false, 메시지: '메시지 검증 실패', 타임스탬프: new Date().toISOString(), 오류: errors };
   }
 
-  private unavailable(reply: FastifyReply, message: string) {
+  private unavailable(reply: FastifyReply, reason: RefusalReason) {
     void reply.status(503).header('Retry-After', String(this.config.RETRY_AFTER_SEC));
-    return { 성공: false, 메시지: message, 타임스탬프: new Date().toISOString() };
+    return { 성공: false, 메시지: SEED_REFUSAL_MESSAGES[reason], 타임스탬프: new Date().toISOString(), 세부정보: { 사유: reason, 영문: refusalMessage(reason) } };
+  }
+
+  private outcomeUnknown(reply: FastifyReply, error: OrderOutcomeUnknownError) {
+    const { orderId, type, idempotencyKey } = error.order;
+    void reply.status(504).header('Retry-After', String(this.config.RETRY_AFTER_SEC)).header(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+    return {
+      성공: false,
+      메시지: SEED_UNKNOWN_MESSAGE,
+      타임스탬프: new Date().toISOString(),
+      세부정보: { 결과: '알 수 없음', 사유: error.reason, 메시지아이디: orderId, 메시지타입: type, 멱등키: idempotencyKey, 영문: unknownOutcomeAdvice(error).message },
+    };
   }
 }

@@ -1,0 +1,90 @@
+import type { ConfirmChannel, Message, Options } from 'amqplib';
+
+/** A message for the orders exchange, and the queue it must land in. */
+export interface OutgoingMessage {
+  readonly routingKey: string;
+  /** Where the routing key leads; a nack is judged by whether this queue is full. */
+  readonly queue: string;
+  readonly content: Buffer;
+  /** `messageId` is required: it is how a returned (unroutable) message is matched to its publish. */
+  readonly properties: Options.Publish & { readonly messageId: string };
+}
+
+/** What became of one publish: confirmed, returned as unroutable, nacked, cut off, or past its deadline. */
+export type Settlement = 'acked' | 'returned' | 'nacked' | 'channel-closed' | 'timed-out';
+
+/** One publish on one channel, until its confirm, its return or its deadline. */
+interface Tracked {
+  readonly messageId: string;
+  returned: boolean;
+}
+
+/**
+ * The publishes in flight on one confirm channel. It outlives the channel only to let late
+ * confirms of overdue publishes arrive; a new channel gets a new session.
+ */
+export class ConfirmSession {
+  /** Per routing key, publishes whose deadline passed and whose confirm has not come yet. */
+  private readonly overdue = new Map<string, number>();
+  private readonly awaitingReturn = new Map<string, Tracked[]>();
+
+  constructor(readonly channel: ConfirmChannel) {
+    channel.on('return', (message: Message) => this.onReturn(message));
+  }
+
+  isOverdue(routingKey: string): boolean {
+    return (this.overdue.get(routingKey) ?? 0) > 0;
+  }
+
+  /** Resolves with what became of the message; `undefined` if it could not even be written (channel closed). */
+  send(exchange: string, message: OutgoingMessage, timeoutMs: number): Promise<Settlement | undefined> {
+    return new Promise((resolve) => {
+      const tracked: Tracked = { messageId: message.properties.messageId, returned: false };
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        this.count(message.routingKey, +1);
+        resolve('timed-out');
+      }, timeoutMs);
+      this.expectReturn(tracked);
+      try {
+        // mandatory: a message no queue takes is returned before its ack, instead of acked and dropped.
+        this.channel.publish(exchange, message.routingKey, message.content, { ...message.properties, mandatory: true }, (error) => {
+          clearTimeout(timer);
+          this.forget(tracked);
+          if (late) return this.count(message.routingKey, -1);
+          if (!error) return resolve(tracked.returned ? 'returned' : 'acked');
+          resolve(error.message === 'message nacked' ? 'nacked' : 'channel-closed');
+        });
+      } catch {
+        clearTimeout(timer);
+        this.forget(tracked);
+        resolve(undefined);
+      }
+    });
+  }
+
+  private count(routingKey: string, change: number): void {
+    this.overdue.set(routingKey, (this.overdue.get(routingKey) ?? 0) + change);
+  }
+
+  private expectReturn(tracked: Tracked): void {
+    const list = this.awaitingReturn.get(tracked.messageId);
+    if (list) list.push(tracked);
+    else this.awaitingReturn.set(tracked.messageId, [tracked]);
+  }
+
+  private forget(tracked: Tracked): void {
+    const list = this.awaitingReturn.get(tracked.messageId);
+    if (!list) return;
+    list.splice(list.indexOf(tracked), 1);
+    if (list.length === 0) this.awaitingReturn.delete(tracked.messageId);
+  }
+
+  /** Returns come in publish order, before the ack of the same message. */
+  private onReturn(message: Message): void {
+    const candidate = this.awaitingReturn.get(String(message.properties.messageId))?.find((tracked) => !tracked.returned);
+    if (candidate) candidate.returned = true;
+  }
+}
+
