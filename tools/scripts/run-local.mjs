@@ -2,7 +2,11 @@
 /**
  * Runs the whole system locally against the machine's RabbitMQ: builds every app, starts each
  * built bundle as its own process, prefixes and colours their log lines, and stops all of them
- * cleanly on Ctrl-C. Usage: npm start [-- --raw]   (--raw prints the JSON log lines as they are)
+ * cleanly on Ctrl-C. Usage: npm start [-- --raw] [-- --cluster]
+ *   --raw      prints the JSON log lines as they are
+ *   --cluster  runs everything on a three-node RabbitMQ cluster of its own (tools/rabbitmq-cluster)
+ *              instead of the machine's node: started here unless one already runs, and stopped
+ *              again on Ctrl-C if it was started here
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,9 +17,11 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { launchSystem } = require('../system/launch-system.js');
+const { attachCluster, defaultDir, DEFAULT_BASE_PORT, portsFromBase, startCluster } = require('../rabbitmq-cluster/rabbitmq-cluster.js');
 
 const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const raw = process.argv.includes('--raw');
+const onCluster = process.argv.includes('--cluster');
 const PORTS = { producer: 8000, backend: 8090, firstProcessor: 8081, opsConsole: 8085 };
 const COLOURS = [36, 33, 35, 32, 34, 91, 92, 93];
 const colourOf = new Map();
@@ -59,9 +65,26 @@ function render(app, line) {
   }
 }
 
+/** The cluster to run on: one already running in the default place, or a new one (then `owned`). */
+async function localCluster() {
+  const running = attachCluster(defaultDir(DEFAULT_BASE_PORT));
+  if (running && running.nodes.some((node) => running.pidOf(node.name) !== undefined)) {
+    console.log(`Using the RabbitMQ cluster already running in ${running.dir}.`);
+    await running.waitHealthy();
+    return { cluster: running, owned: false };
+  }
+  console.log('Starting a three-node RabbitMQ cluster (tools/rabbitmq-cluster; about a minute)...');
+  const cluster = await startCluster({ ports: portsFromBase(DEFAULT_BASE_PORT), log: (line) => console.log(`  ${line}`) });
+  return { cluster, owned: true };
+}
+
 async function main() {
   build();
-  const brokerUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const broker = onCluster ? await localCluster() : undefined;
+  const brokerEnv = broker
+    ? { RABBITMQ_URL: broker.cluster.amqpUrls().join(','), RABBITMQ_MANAGEMENT_URL: broker.cluster.managementUrls().join(',') }
+    : {};
+  const brokerUrl = (brokerEnv.RABBITMQ_URL ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672').split(',')[0];
   if (!(await brokerReachable(brokerUrl))) {
     console.warn('RabbitMQ does not answer at the configured address; the apps will wait for it (start it with: rabbitmq-server -detached).');
   }
@@ -69,9 +92,12 @@ async function main() {
   const opsToken = process.env.OPS_OPERATOR_TOKENS ? process.env.OPS_OPERATOR_TOKENS.split(',')[0].trim() : `ops-${randomBytes(12).toString('hex')}`;
   const system = await launchSystem({
     distAppsDir: join(workspaceRoot, 'dist/apps'),
-    env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken },
+    env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken, ...brokerEnv },
     ports: PORTS,
     onLine: (app, line) => console.log(render(app, line)),
+  }).catch(async (error) => {
+    if (broker?.owned) await broker.cluster.stop();
+    throw error;
   });
   let stopping = false;
   const stop = async () => {
@@ -80,6 +106,10 @@ async function main() {
     console.log('\nStopping every app (SIGTERM, in-flight orders finish first)...');
     const codes = await system.stop();
     console.log(`Stopped: ${Object.entries(codes).map(([name, code]) => `${name}=${code}`).join(' ')}`);
+    if (broker?.owned) {
+      console.log('Stopping the RabbitMQ cluster...');
+      await broker.cluster.stop();
+    }
     process.exit(0);
   };
   process.on('SIGINT', stop);
@@ -88,6 +118,7 @@ async function main() {
   const producer = system.url('producer-api');
   console.log(`
 All apps are up: ${system.apps.map((app) => `${app.name} :${app.port}`).join(', ')}
+Broker: ${broker ? `three-node cluster, AMQP ${broker.cluster.nodes.map((node) => node.amqpPort).join('/')}, management ${broker.cluster.nodes.map((node) => `:${node.managementPort}`).join(' ')}` : brokerUrl.replace(/\/\/[^@]*@/, '//')}
 
   API key (x-api-key header): ${apiKey}
   OpenAPI:                    ${producer}/docs

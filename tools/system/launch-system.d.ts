@@ -5,6 +5,8 @@ export interface LaunchOptions {
   ports: { producer: number; backend: number; firstProcessor: number; opsConsole?: number };
   /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
   replicas?: Record<string, number>;
+  /** Where processors call the backend, if not straight at the simulator on `ports.backend`. */
+  processorBackendUrl?: string;
   onLine?: (app: string, line: string) => void;
   readyTimeoutMs?: number;
 }

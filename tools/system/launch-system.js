@@ -42,13 +42,15 @@ function discoverApps(distAppsDir) {
  * waits until each answers /ready, and returns handles to reach and stop them. Used by the local
  * start command, the end-to-end tests and the load generator, so all run the system the same way.
  * `replicas` ({ 'mnp-processor': 2 }) starts extra instances of a processor, named `<name>-2`...
+ * `processorBackendUrl` sends the processors' backend calls somewhere else than straight to the
+ * simulator (a link that fails on purpose in front of it).
  * The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter queue,
  * which tests that count dead letters on the queue itself must keep to themselves.
  */
 async function launchSystem(options) {
-  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {} } = options;
+  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
   const apps = discoverApps(distAppsDir);
-  const backendUrl = `http://127.0.0.1:${ports.backend}`;
+  const backendUrl = processorBackendUrl ?? `http://127.0.0.1:${ports.backend}`;
   const processorInstances = apps.processors.flatMap((processor) =>
     Array.from({ length: replicas[processor.name] ?? 1 }, (_, replica) => ({
       ...processor,

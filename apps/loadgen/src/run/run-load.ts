@@ -85,9 +85,12 @@ interface LedgerEntry {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Through the queue a 4xx/503 is the front door refusing (nothing stored); without it a 5xx is the backend failing. */
+/**
+ * Through the queue a 4xx/503 is the front door refusing (nothing stored), while no answer or a 504
+ * (outcome unknown) may still be applied; without the queue a 5xx is the backend failing.
+ */
 function failureOf(mode: Mode, status: number): 'refused' | 'failed' {
-  if (status <= 0) return 'failed';
+  if (status <= 0 || status === 504) return 'failed';
   return mode === 'direct' && status >= 500 ? 'failed' : 'refused';
 }
 

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfirmedPublisher, connectionFromSettings, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
+import { connectionLimits } from './http/connection-limits';
 import { installCorrelationIds } from './http/correlation';
 import { countEdgeRejections } from './http/rejection-metrics';
 import { IntakeMetrics } from './intake/intake-metrics';
@@ -20,7 +21,7 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const intakeMetrics = new IntakeMetrics(metrics);
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true, ...connectionLimits(config) });
   installCorrelationIds(adapter.getInstance());
   countEdgeRejections(adapter.getInstance(), intakeMetrics);
   requireJsonBodies(adapter.getInstance());

@@ -34,3 +34,19 @@ export async function canControlBroker(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Raises a memory alarm on the machine's RabbitMQ (the watermark set so low that any use exceeds
+ * it) and returns how to clear it: the watermark as it was, restored exactly.
+ */
+export async function raiseMemoryAlarm(): Promise<() => Promise<void>> {
+  const { stdout } = await run('rabbitmqctl', ['eval', 'vm_memory_monitor:get_vm_memory_high_watermark().'], { timeout: 60_000 });
+  const previous = stdout.trim();
+  const restore = /^\{absolute,\s*(\d+)\}$/.exec(previous);
+  const restoreArgs = restore ? ['absolute', restore[1]] : [previous];
+  if (!restore && !/^\d+(\.\d+)?$/.test(previous)) throw new Error(`unexpected memory watermark: ${previous}`);
+  await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.0001'], { timeout: 60_000 });
+  return async () => {
+    await run('rabbitmqctl', ['set_vm_memory_high_watermark', ...restoreArgs], { timeout: 60_000 });
+  };
+}

@@ -6,14 +6,27 @@ export { freePorts } from '@bss/system-launcher';
 
 export const DIST_APPS_DIR = join(__dirname, '../../../../dist/apps');
 
+export interface SystemOptions {
+  /** Starts the ops console too; it then consumes the dead-letter queue into its store. */
+  readonly withOpsConsole?: boolean;
+  /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
+  readonly replicas?: Record<string, number>;
+  /** The backend simulator's port, when something must sit in front of it. */
+  readonly backendPort?: number;
+  /** Where processors send their backend calls, if not straight to the simulator. */
+  readonly processorBackendUrl?: string;
+}
+
 /** Starts every built app on fresh ports, collecting each app's log lines into `logs`. */
-export async function startSystem(env: Record<string, string>, logs: Map<string, string[]>): Promise<RunningSystem> {
-  const [producer, backend] = await freePorts(2);
+export async function startSystem(env: Record<string, string>, logs: Map<string, string[]>, options: SystemOptions = {}): Promise<RunningSystem> {
+  const [producer, freeBackend, opsConsole] = await freePorts(3);
   const firstProcessor = 30_000 + Math.floor(Math.random() * 20_000);
   return launchSystem({
     distAppsDir: DIST_APPS_DIR,
     env,
-    ports: { producer, backend, firstProcessor },
+    ports: { producer, backend: options.backendPort ?? freeBackend, firstProcessor, ...(options.withOpsConsole ? { opsConsole } : {}) },
+    replicas: options.replicas,
+    processorBackendUrl: options.processorBackendUrl,
     onLine: (app, line) => {
       const lines = logs.get(app) ?? [];
       lines.push(line);

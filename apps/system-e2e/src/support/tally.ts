@@ -7,6 +7,7 @@ export interface LedgerEntry {
   type: string;
   outcome: 'applied' | 'rejected';
   appliedBy?: string;
+  correlationId?: string;
   duplicateAttempts: number;
 }
 
@@ -85,23 +86,4 @@ export async function settleAndTally(options: {
     deadLetters: letters,
     ledger,
   };
-}
-
-const COLUMNS: [keyof Tally, string][] = [
-  ['scenario', 'scenario'],
-  ['sent', 'sent'],
-  ['accepted', 'accepted (202)'],
-  ['appliedOnce', 'applied once'],
-  ['appliedTwice', 'applied twice'],
-  ['deadLettered', 'dead-lettered'],
-  ['lost', 'lost'],
-  ['seconds', 'seconds'],
-];
-
-export function formatTable(rows: readonly Tally[]): string {
-  const cells = [COLUMNS.map(([, title]) => title), ...rows.map((row) => COLUMNS.map(([key]) => String(row[key])))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column].length)));
-  const render = (line: string[]) => `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
-  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
-  return [render(cells[0]), rule, ...cells.slice(1).map(render)].join('\n');
 }

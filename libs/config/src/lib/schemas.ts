@@ -74,9 +74,40 @@ export const producerSchema = {
     min: 50,
     max: 60_000,
     default: 1_000,
-    description: 'Longest wait for the broker to confirm a publish before answering 503',
+    description: 'Longest wait for the broker to confirm a publish; past it the answer is 504, outcome unknown, with the key to resend it safely',
   }),
-  RETRY_AFTER_SEC: integer({ min: 1, max: 3600, default: 5, description: 'Retry-After sent with 503 and 429 answers' }),
+  RETRY_AFTER_SEC: integer({ min: 1, max: 3600, default: 5, description: 'Retry-After sent with 503 and 504 answers' }),
+};
+
+/**
+ * How long a client may take to send a request, and how long an idle connection is kept: a client
+ * that trickles its request a byte at a time is cut off instead of holding a socket for minutes.
+ */
+export const httpEdgeSchema = {
+  HTTP_HEADERS_TIMEOUT_SEC: integer({
+    min: 1,
+    max: 600,
+    default: 10,
+    description: 'Time a client has to send the request line and headers; past it the connection is closed (408)',
+  }),
+  HTTP_REQUEST_TIMEOUT_SEC: integer({
+    min: 1,
+    max: 600,
+    default: 30,
+    description: 'Time a client has to send the whole request, body included; past it the connection is closed (408)',
+  }),
+  HTTP_KEEP_ALIVE_TIMEOUT_SEC: integer({
+    min: 1,
+    max: 600,
+    default: 65,
+    description: 'Idle time after which a kept-alive connection is closed; above the 60 s idle timeout of common load balancers, so they close first',
+  }),
+  HTTP_MAX_HEADER_BYTES: integer({
+    min: 1024,
+    max: 1_048_576,
+    default: 16_384,
+    description: 'Largest request line plus headers (431 above)',
+  }),
 };
 
 export const processorSchema = {
@@ -208,7 +239,7 @@ export const opsConsoleSchema = {
 };
 
 /** Every app's whole schema, in one place: the apps load them, the deployment checks derive env keys from them. */
-export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...producerSchema };
+export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...httpEdgeSchema, ...producerSchema };
 
 export const processorAppSchema = (defaultPort: number) => ({ ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema });
 

@@ -6,16 +6,17 @@ type Callback = (error: Error | null) => void;
 
 /** Stands in for amqplib's confirm channel: records publishes, lets the test confirm, return or close them. */
 class ScriptedChannel extends EventEmitter {
-  readonly published: { options: Record<string, unknown>; callback: Callback }[] = [];
+  readonly published: { options: Record<string, unknown>; callback: Callback; settled: boolean }[] = [];
   closed = false;
 
   publish(_exchange: string, _key: string, _content: Buffer, options: Record<string, unknown>, callback: Callback): boolean {
     if (this.closed) throw new Error('Channel closed');
-    this.published.push({ options, callback });
+    this.published.push({ options, callback, settled: false });
     return true;
   }
 
   confirm(index: number, error: Error | null = null): void {
+    this.published[index].settled = true;
     this.published[index].callback(error);
   }
 
@@ -25,7 +26,7 @@ class ScriptedChannel extends EventEmitter {
 
   close(): void {
     this.closed = true;
-    for (const { callback } of this.published) callback(new Error('channel closed'));
+    for (const publish of this.published.filter((candidate) => !candidate.settled)) publish.callback(new Error('channel closed'));
   }
 }
 
@@ -75,16 +76,21 @@ describe('ConfirmSession', () => {
     expect(await session.send('x', message('a'), 1000)).toBeUndefined();
   });
 
-  it('after the deadline counts the publish as overdue for its routing key until its confirm comes', async () => {
+  it('settles a publish at its deadline and still tells what became of it when the confirm comes', async () => {
     jest.useFakeTimers();
     try {
-      const slow = session.send('x', message('a', 'order.mnp'), 1000);
+      const late: string[] = [];
+      const slow = session.send('x', message('a'), 1000, (settlement) => late.push(settlement));
       jest.advanceTimersByTime(1000);
       expect(await slow).toBe('timed-out');
-      expect(session.isOverdue('order.mnp')).toBe(true);
-      expect(session.isOverdue('order.change')).toBe(false);
+      expect(late).toEqual([]);
       channel.confirm(0);
-      expect(session.isOverdue('order.mnp')).toBe(false);
+      expect(late).toEqual(['acked']);
+      const cut = session.send('x', message('b'), 1000, (settlement) => late.push(settlement));
+      jest.advanceTimersByTime(1000);
+      expect(await cut).toBe('timed-out');
+      channel.close();
+      expect(late).toEqual(['acked', 'channel-closed']);
     } finally {
       jest.useRealTimers();
     }

@@ -19,31 +19,28 @@ interface Tracked {
   returned: boolean;
 }
 
+/** What became of a publish whose deadline had passed, once the broker (or the closing channel) said. */
+export type LateSettlement = Exclude<Settlement, 'timed-out'>;
+
 /**
- * The publishes in flight on one confirm channel. It outlives the channel only to let late
- * confirms of overdue publishes arrive; a new channel gets a new session.
+ * The publishes in flight on one confirm channel; a new channel gets a new session. A publish
+ * settles once: with its confirm, its return, a nack, the channel's close, or its deadline — and
+ * past the deadline `onLate` still learns what became of it.
  */
 export class ConfirmSession {
-  /** Per routing key, publishes whose deadline passed and whose confirm has not come yet. */
-  private readonly overdue = new Map<string, number>();
   private readonly awaitingReturn = new Map<string, Tracked[]>();
 
   constructor(readonly channel: ConfirmChannel) {
     channel.on('return', (message: Message) => this.onReturn(message));
   }
 
-  isOverdue(routingKey: string): boolean {
-    return (this.overdue.get(routingKey) ?? 0) > 0;
-  }
-
   /** Resolves with what became of the message; `undefined` if it could not even be written (channel closed). */
-  send(exchange: string, message: OutgoingMessage, timeoutMs: number): Promise<Settlement | undefined> {
+  send(exchange: string, message: OutgoingMessage, timeoutMs: number, onLate?: (settlement: LateSettlement) => void): Promise<Settlement | undefined> {
     return new Promise((resolve) => {
       const tracked: Tracked = { messageId: message.properties.messageId, returned: false };
       let late = false;
       const timer = setTimeout(() => {
         late = true;
-        this.count(message.routingKey, +1);
         resolve('timed-out');
       }, timeoutMs);
       this.expectReturn(tracked);
@@ -52,9 +49,9 @@ export class ConfirmSession {
         this.channel.publish(exchange, message.routingKey, message.content, { ...message.properties, mandatory: true }, (error) => {
           clearTimeout(timer);
           this.forget(tracked);
-          if (late) return this.count(message.routingKey, -1);
-          if (!error) return resolve(tracked.returned ? 'returned' : 'acked');
-          resolve(error.message === 'message nacked' ? 'nacked' : 'channel-closed');
+          const settlement: LateSettlement = error ? (error.message === 'message nacked' ? 'nacked' : 'channel-closed') : tracked.returned ? 'returned' : 'acked';
+          if (late) onLate?.(settlement);
+          else resolve(settlement);
         });
       } catch {
         clearTimeout(timer);
@@ -62,10 +59,6 @@ export class ConfirmSession {
         resolve(undefined);
       }
     });
-  }
-
-  private count(routingKey: string, change: number): void {
-    this.overdue.set(routingKey, (this.overdue.get(routingKey) ?? 0) + change);
   }
 
   private expectReturn(tracked: Tracked): void {

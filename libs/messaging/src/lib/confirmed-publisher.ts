@@ -1,7 +1,7 @@
 import { ENVELOPE_CONTENT_TYPE, OrderEnvelope, ORDER_HEADERS, TopologyNames, encodeEnvelope } from '@bss/contracts';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { BrokerConnection } from './broker-connection';
-import { ConfirmSession, OutgoingMessage } from './confirm-session';
+import { ConfirmSession, LateSettlement, OutgoingMessage } from './confirm-session';
 import { PublishOutcomeUnknownError, PublishRefusedError } from './errors';
 import { SharedCheck } from './shared-check';
 import { declareTopology, TopologyOptions } from './topology';
@@ -39,6 +39,8 @@ export class ConfirmedPublisher {
   private readonly names: TopologyNames;
   private readonly channelName: string;
   private session?: ConfirmSession;
+  private readonly doubted = new Set<string>();
+  private readonly probing = new Set<string>();
   private readonly fullnessChecks = new Map<string, SharedCheck<boolean>>();
 
   constructor(
@@ -110,22 +112,27 @@ export class ConfirmedPublisher {
     const refusal = this.refusalBeforeSending();
     if (refusal) throw refusal;
     const session = this.session as ConfirmSession;
-    if (session.isOverdue(message.routingKey)) {
-      throw new PublishRefusedError(
-        'broker-not-confirming',
-        'the broker has not confirmed earlier orders of this type in time; this one was not sent',
-      );
+    const { routingKey } = message;
+    if (this.doubted.has(routingKey)) {
+      if (this.probing.has(routingKey)) {
+        throw new PublishRefusedError('broker-not-confirming', 'the broker has not confirmed an earlier order of this type in time; this one was not sent');
+      }
+      this.probing.add(routingKey);
     }
     const startedAt = performance.now();
-    const settlement = await session.send(this.names.ordersExchange, message, this.options.confirmTimeoutMs);
+    const settlement = await session.send(this.names.ordersExchange, message, this.options.confirmTimeoutMs, (late) => this.learn(routingKey, late));
+    if (settlement !== 'timed-out') this.learn(routingKey, settlement);
     switch (settlement) {
       case 'acked':
         return;
       case undefined:
         throw new PublishRefusedError('broker-unavailable', 'the channel to the broker closed before the order was sent');
       case 'returned':
-        throw new PublishRefusedError('unroutable', `no queue is bound for ${message.routingKey}: the broker dropped the order`);
+        throw new PublishRefusedError('unroutable', `no queue is bound for ${routingKey}: the broker dropped the order`);
       case 'timed-out':
+        // Still in flight: until its late confirm comes it is the probe, so no other is sent meanwhile.
+        this.doubted.add(routingKey);
+        this.probing.add(routingKey);
         throw new PublishOutcomeUnknownError('confirm-timeout', `the broker did not confirm within ${this.options.confirmTimeoutMs} ms`);
       case 'channel-closed':
         throw new PublishOutcomeUnknownError('connection-lost', 'the connection to the broker closed before its confirm');
@@ -134,9 +141,23 @@ export class ConfirmedPublisher {
         if (await this.queueIsFull(message.queue, remainingMs)) {
           throw new PublishRefusedError('queue-full', 'the order queue is full; the broker refused the order');
         }
+        this.doubted.add(routingKey);
         throw new PublishOutcomeUnknownError('ambiguous-nack', 'the broker nacked the order while its queue was not full');
       }
     }
+  }
+
+  /**
+   * Trust in the broker, per routing key: a publish that went unconfirmed (deadline passed, channel
+   * cut, ambiguous nack) puts its key in doubt, and a confirm restores it. While a key is in doubt
+   * one publish at a time probes the broker and the others are refused without being sent — over a
+   * reconnect too, since a new connection to a broker that cannot confirm (a queue without its
+   * majority) would otherwise send a whole second's worth of orders into the unknown again.
+   */
+  private learn(routingKey: string, settlement: LateSettlement | undefined): void {
+    this.probing.delete(routingKey);
+    if (settlement === 'acked') this.doubted.delete(routingKey);
+    else if (settlement === 'channel-closed') this.doubted.add(routingKey);
   }
 
   async close(): Promise<void> {

@@ -18,22 +18,23 @@ export function uniqueTopology(label: string): TopologyNames {
 
 /**
  * A plain amqplib connection for looking at the broker from outside the code under test. It
- * reconnects on next use after the broker closed it (tests that restart the broker need that).
+ * reconnects on next use after the broker closed it (tests that restart the broker need that),
+ * to the first node of a cluster that answers.
  */
 export class BrokerProbe {
   private connection?: ChannelModel;
 
-  private constructor(private readonly url: string) {}
+  private constructor(private readonly urls: readonly string[]) {}
 
-  static async connect(url = TEST_BROKER_URL): Promise<BrokerProbe> {
-    const probe = new BrokerProbe(url);
+  static async connect(url: string | readonly string[] = TEST_BROKER_URL): Promise<BrokerProbe> {
+    const probe = new BrokerProbe(typeof url === 'string' ? [url] : url);
     await probe.connected();
     return probe;
   }
 
   private async connected(): Promise<ChannelModel> {
     if (this.connection) return this.connection;
-    const connection = await amqplib.connect(this.url);
+    const connection = await firstAnswering(this.urls);
     connection.on('error', () => undefined);
     connection.once('close', () => {
       if (this.connection === connection) this.connection = undefined;
@@ -99,6 +100,18 @@ export class BrokerProbe {
     this.connection = undefined;
     await connection?.close();
   }
+}
+
+async function firstAnswering(urls: readonly string[]): Promise<ChannelModel> {
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      return await amqplib.connect(url, { timeout: 2000 });
+    } catch (error) {
+      failures.push(`${new URL(url).host}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no broker answered (${failures.join('; ')})`);
 }
 
 export async function eventually<T>(

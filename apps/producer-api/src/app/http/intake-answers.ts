@@ -1,6 +1,6 @@
 import { PublishRefusedError, RefusalReason } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
-import { OrderOutcomeUnknownError } from '../intake/order-intake.service';
+import { OrderOutcomeUnknownError, OrderRefusedError } from '../intake/order-intake.service';
 
 /** Idempotency keys travel in this header, both ways. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -31,12 +31,17 @@ export function unknownOutcomeAdvice(error: OrderOutcomeUnknownError) {
   };
 }
 
-/** 503: not accepted, nothing queued; `Retry-After` says when to try again. */
-export function replyRefused(reply: FastifyReply, error: PublishRefusedError, retryAfterSec: number): void {
+/**
+ * 503: not accepted, nothing queued; `Retry-After` says when to try again. A single order's answer
+ * names the order id that was not queued, so what the client was told can be audited against what
+ * the backend applied; a batch refused whole was never given ids.
+ */
+export function replyRefused(reply: FastifyReply, error: PublishRefusedError | OrderRefusedError, retryAfterSec: number): void {
+  const order = error instanceof OrderRefusedError ? { orderId: error.order.orderId, type: error.order.type } : {};
   void reply
     .status(503)
     .header('Retry-After', String(retryAfterSec))
-    .send({ statusCode: 503, error: 'Service Unavailable', outcome: 'not-accepted', reason: error.reason, message: refusalMessage(error.reason) });
+    .send({ statusCode: 503, error: 'Service Unavailable', outcome: 'not-accepted', reason: error.reason, ...order, message: refusalMessage(error.reason) });
 }
 
 /** 504: the outcome is unknown; the answer carries the order and how to resolve it safely. */

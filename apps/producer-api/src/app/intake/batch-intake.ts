@@ -1,11 +1,11 @@
 import { FieldError, ParsedOrderRequest } from '@bss/contracts';
-import { PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
-import { AcceptedOrder, OrderIntakeService, OrderOutcomeUnknownError, OrderReference } from './order-intake.service';
+import { RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
+import { AcceptedOrder, OrderIntakeService, OrderOutcomeUnknownError, OrderReference, OrderRefusedError } from './order-intake.service';
 
 export type BatchItemResult =
   | { readonly index: number; readonly status: 'accepted'; readonly order: AcceptedOrder }
   | { readonly index: number; readonly status: 'rejected'; readonly errors: FieldError[] }
-  | { readonly index: number; readonly status: 'failed'; readonly reason: RefusalReason }
+  | { readonly index: number; readonly status: 'failed'; readonly reason: RefusalReason; readonly order: OrderReference }
   | { readonly index: number; readonly status: 'unknown'; readonly reason: UnknownOutcomeReason; readonly order: OrderReference; readonly error: OrderOutcomeUnknownError };
 
 /**
@@ -30,7 +30,7 @@ export async function acceptBatch(
       try {
         return { index, status: 'accepted', order: await intake.accept(parsed.request, correlationId) };
       } catch (error) {
-        if (error instanceof PublishRefusedError) return { index, status: 'failed', reason: error.reason };
+        if (error instanceof OrderRefusedError) return { index, status: 'failed', reason: error.reason, order: error.order };
         if (error instanceof OrderOutcomeUnknownError) return { index, status: 'unknown', reason: error.reason, order: error.order, error };
         throw error;
       }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
-import { ConfirmedPublisher, PublishOutcomeUnknownError, PublishRefusedError, UnknownOutcomeReason } from '@bss/messaging';
+import { ConfirmedPublisher, PublishOutcomeUnknownError, PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { IntakeStats } from './intake-stats';
@@ -20,6 +20,18 @@ export interface OrderReference {
 export interface AcceptedOrder extends OrderReference {
   readonly acceptedAt: string;
   readonly queue: string;
+}
+
+/** The order was not accepted and nothing of it is queued or ever will be: the client may resend freely. */
+export class OrderRefusedError extends Error {
+  constructor(
+    readonly order: OrderReference,
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OrderRefusedError';
+  }
 }
 
 /**
@@ -42,7 +54,7 @@ export const TOPOLOGY_NAMES = Symbol('TOPOLOGY_NAMES');
 /**
  * Wraps a validated request in an envelope and publishes it; resolves only once the broker has
  * confirmed it, so an accepted order is already durable when the client hears about it. A failure
- * is either a PublishRefusedError (nothing is or ever will be queued: the client may resend freely)
+ * is either an OrderRefusedError (nothing is or ever will be queued: the client may resend freely)
  * or an OrderOutcomeUnknownError (only a resend with the same key is safe).
  */
 @Injectable()
@@ -102,7 +114,7 @@ export class OrderIntakeService {
       this.stats.recordFailure(error.reason);
       this.metrics.orderRejected(order.type, error.reason);
       this.logger.warn(facts, 'order not accepted');
-      return error;
+      return new OrderRefusedError(order, error.reason, error.message);
     }
     this.stats.recordFailure('outcome-unknown');
     this.metrics.orderOutcomeUnknown(order.type, error.reason);

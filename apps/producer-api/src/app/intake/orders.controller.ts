@@ -129,7 +129,7 @@ function describeItem(result: BatchItemResult) {
     case 'rejected':
       return { index, status, errors: result.errors };
     case 'failed':
-      return { index, status, reason: result.reason, message: refusalMessage(result.reason) };
+      return { index, status, reason: result.reason, orderId: result.order.orderId, type: result.order.type, message: refusalMessage(result.reason) };
     case 'unknown': {
       const { orderId, type, idempotencyKey } = result.order;
       return { index, status, reason: result.reason, orderId, type, idempotencyKey, ...unknownOutcomeAdvice(result.error) };

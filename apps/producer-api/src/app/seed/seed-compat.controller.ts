@@ -10,14 +10,14 @@ import {
   TopologyNames,
   unknownFieldErrors,
 } from '@bss/contracts';
-import { BrokerConnection, inspectQueues, PublishRefusedError, RefusalReason } from '@bss/messaging';
+import { BrokerConnection, inspectQueues, RefusalReason } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../http/api-key.guard';
 import { CorrelationId } from '../http/correlation';
 import { IDEMPOTENCY_KEY_HEADER, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
 import { acceptBatch, countByStatus } from '../intake/batch-intake';
 import { IntakeStats } from '../intake/intake-stats';
-import { OrderIntakeService, OrderOutcomeUnknownError, TOPOLOGY_NAMES } from '../intake/order-intake.service';
+import { OrderIntakeService, OrderOutcomeUnknownError, OrderRefusedError, TOPOLOGY_NAMES } from '../intake/order-intake.service';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
 
 const NOT_SENT = '메시지를 받지 못했고 큐에 아무것도 남지 않았습니다. 잠시 후 다시 보내세요.';
@@ -80,7 +80,7 @@ export class SeedCompatController {
         세부정보: { 메시지아이디: accepted.orderId, 메시지타입: accepted.type, 큐이름: accepted.queue, 전송시간: accepted.acceptedAt },
       };
     } catch (error) {
-      if (error instanceof PublishRefusedError) return this.unavailable(reply, error.reason);
+      if (error instanceof OrderRefusedError) return this.unavailable(reply, error.reason);
       if (error instanceof OrderOutcomeUnknownError) return this.outcomeUnknown(reply, error);
       throw error;
     }

@@ -1,0 +1,5 @@
+import { clearChaosRows } from '../support/chaos-table';
+
+export default function clearResults(): void {
+  clearChaosRows();
+}

@@ -1,0 +1,137 @@
+import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
+import { BrokerProbe, uniqueTopology } from '@bss/messaging/testing';
+import { randomUUID } from 'node:crypto';
+import { BehavingClient, clientOrder, ClientOrderRecord, placeOpenLoop } from './behaving-client';
+import { recordChaosRow } from './chaos-table';
+import { auditClientOrders, ClientAudit } from './client-audit';
+import { ReadinessMonitor } from './readiness-monitor';
+import { RunningSystem, startSystem, SystemOptions } from './system';
+import { DeadLetter, LedgerEntry, readLedger } from './tally';
+
+export interface ScenarioContext {
+  readonly system: RunningSystem;
+  readonly names: TopologyNames;
+  /** Marks the moment the fault begins: "ready again" is measured from here. */
+  faultBegins(): void;
+}
+
+export interface ClientScenario {
+  readonly title: string;
+  /** Where the apps find the broker, and every other setting of the run. */
+  readonly env: Record<string, string>;
+  /** For looking at the queues from outside (one per node of a cluster). */
+  readonly brokerUrls: readonly string[];
+  readonly ratePerSecond: number;
+  /** How many orders to place; without it, orders are placed until the fault is over and `tailMs` more. */
+  readonly orders?: number;
+  readonly tailMs?: number;
+  readonly typeOf?: (index: number) => OrderType;
+  /** After the last order was first sent, how long the client keeps resending before it gives up. */
+  readonly persistMs?: number;
+  readonly settleTimeoutMs?: number;
+  readonly system?: SystemOptions;
+  /** Runs beside the load: waits, breaks something, heals it. */
+  readonly fault: (context: ScenarioContext) => Promise<void>;
+  /** Looks at the system once every accepted order is applied or dead-lettered, before it stops. */
+  readonly afterDrain?: (context: ScenarioContext) => Promise<void>;
+  /** Dead letters of the run, when something other than the dead-letter queue holds them (the ops console's store). */
+  readonly deadLetters?: (context: ScenarioContext) => Promise<DeadLetter[]>;
+}
+
+export interface ClientScenarioResult {
+  readonly audit: ClientAudit;
+  readonly records: ClientOrderRecord[];
+  readonly ledger: LedgerEntry[];
+  readonly logs: Map<string, string[]>;
+}
+
+/**
+ * One chaos scenario with the behaving client: starts the built system on its own topology,
+ * places the orders open-loop while the fault runs, waits until every accepted order is applied
+ * or dead-lettered, audits per client order and records the row.
+ */
+export async function runClientScenario(scenario: ClientScenario): Promise<ClientScenarioResult> {
+  const names = uniqueTopology('chaos');
+  const logs = new Map<string, string[]>();
+  const system = await startSystem(
+    { QUEUE_NAME: names.prefix, LOG_LEVEL: 'warn', RETRY_AFTER_SEC: '1', CONCURRENCY: '10', ...scenario.env },
+    logs,
+    scenario.system,
+  );
+  const monitor = new ReadinessMonitor(Object.fromEntries(system.apps.map((app) => [app.name, system.url(app.name)])));
+  const startedAt = Date.now();
+  let faultAt = startedAt;
+  let faultEndedAt: number | undefined;
+  let loadEndedAt: number | undefined;
+  const context: ScenarioContext = { system, names, faultBegins: () => (faultAt = Date.now()) };
+  const client = new BehavingClient({
+    baseUrl: system.url('producer-api'),
+    startedAt,
+    giveUpAt: () => (loadEndedAt ?? Infinity) + (scenario.persistMs ?? 90_000),
+  });
+  const run = `${scenario.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+  const typeOf = scenario.typeOf ?? ((index: number) => ORDER_TYPES[index % ORDER_TYPES.length]);
+  const more = (index: number) =>
+    scenario.orders !== undefined ? index < scenario.orders : faultEndedAt === undefined || Date.now() < faultEndedAt + (scenario.tailMs ?? 3000);
+  try {
+    monitor.start();
+    const load = placeOpenLoop(client, (index) => clientOrder(run, index, typeOf(index)), scenario.ratePerSecond, (index) => {
+      const going = more(index);
+      if (!going) loadEndedAt ??= Date.now();
+      return going;
+    });
+    const fault = scenario.fault(context).finally(() => (faultEndedAt = Date.now()));
+    const [records] = await Promise.all([load, fault]);
+    const deadLetters = await settle(scenario, context, records);
+    await monitor.stop();
+    await scenario.afterDrain?.(context);
+    const ledger = await readLedger(system);
+    const audit = auditClientOrders({
+      scenario: scenario.title,
+      records,
+      ledger,
+      deadLetters,
+      readyAgainSec: monitor.readyAgainSecondsAfter(faultAt),
+      seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+    });
+    recordChaosRow(audit);
+    return { audit, records, ledger, logs };
+  } finally {
+    await monitor.stop();
+    await system.stop();
+    await withProbe(scenario.brokerUrls, (probe) => probe.deleteTopology(names)).catch((error: Error) =>
+      process.stderr.write(`cleanup of ${names.prefix} failed: ${error.message}\n`),
+    );
+  }
+}
+
+/**
+ * Waits until every accepted order is in the ledger or could be a dead letter (counted, so that
+ * nothing is taken off the queue and put back, which would count towards its delivery limit), then
+ * takes the dead letters off.
+ */
+async function settle(scenario: ClientScenario, context: ScenarioContext, records: readonly ClientOrderRecord[]): Promise<DeadLetter[]> {
+  const accepted = new Set(records.filter((record) => record.acceptedOrderId).map((record) => record.order.correlationId));
+  const deadline = Date.now() + (scenario.settleTimeoutMs ?? 120_000);
+  for (;;) {
+    const ledger = new Set((await readLedger(context.system)).map((entry) => entry.correlationId));
+    const applied = [...accepted].filter((id) => ledger.has(id)).length;
+    const dead = scenario.deadLetters
+      ? (await scenario.deadLetters(context).catch(() => [])).length
+      : await withProbe(scenario.brokerUrls, (probe) => probe.messageCount(context.names.deadLetterQueue)).catch(() => 0);
+    if (applied + dead >= accepted.size || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (scenario.deadLetters) return scenario.deadLetters(context);
+  const messages = await withProbe(scenario.brokerUrls, (probe) => probe.drain(context.names.deadLetterQueue));
+  return messages.map((message) => ({ messageId: message.properties.messageId as string | undefined, headers: (message.properties.headers ?? {}) as Record<string, unknown> }));
+}
+
+async function withProbe<T>(urls: readonly string[], work: (probe: BrokerProbe) => Promise<T>): Promise<T> {
+  const probe = await BrokerProbe.connect(urls);
+  try {
+    return await work(probe);
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+}
