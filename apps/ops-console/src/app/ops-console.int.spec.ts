@@ -1,5 +1,5 @@
 import { EXAMPLE_PAYLOADS, ORDER_HEADERS, TopologyNames } from '@bss/contracts';
-import { BrokerProbe, eventually, TEST_BROKER_URL, uniqueTopology } from '@bss/messaging/testing';
+import { BrokerProbe, eventually, FaultyLink, TEST_BROKER_URL, uniqueTopology } from '@bss/messaging/testing';
 import { createLogger } from '@bss/observability';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -227,6 +227,57 @@ interface TypeRates {
   drainRate: number | null;
   rateSource: string | null;
 }
+
+describe('ops-console replay through a broker that confirms late', () => {
+  const names = uniqueTopology('ops-late');
+  const schema = `test_ops_${randomUUID().slice(0, 8)}`;
+  let probe: BrokerProbe;
+  let link: FaultyLink;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    probe = await BrokerProbe.connect();
+    const { hostname, port } = new URL(TEST_BROKER_URL);
+    link = await FaultyLink.open({ host: hostname, port: Number(port || 5672) });
+    app = await startApp({ RABBITMQ_URL: link.urlFor(TEST_BROKER_URL), RABBITMQ_HEARTBEAT_SEC: '20', QUEUE_NAME: names.prefix, DATABASE_SCHEMA: schema });
+    await eventually(async () => (await app.inject({ method: 'GET', url: '/ready' })).statusCode, (code) => code === 200);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await link.close();
+    await probe.deleteTopology(names);
+    await probe.close();
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('reports a replay whose confirm did not come as of unknown outcome, leaves it dead, and a second replay keeps the order id', async () => {
+    const order = envelope('MNP');
+    await probe.publishRaw(names.deadLetterQueue, Buffer.from(JSON.stringify(order)), deadLetterHeaders(order, names), order.id);
+    const headers = { ...as(OPERATOR), 'content-type': 'application/json' };
+    const list = async () => (await app.inject({ method: 'GET', url: '/api/v1/dead-letters', headers: as(VIEWER) })).json() as { items: Summary[] };
+    const stored = (await eventually(list, ({ items }) => items.some((item) => item.orderId === order.id))).items.find((item) => item.orderId === order.id) as Summary;
+
+    link.setMode({ kind: 'delay', ms: 7000 });
+    const late = (await app.inject({ method: 'POST', url: '/api/v1/dead-letters/replay', headers, payload: JSON.stringify({ ids: [stored.id] }) })).json();
+    expect(late).toEqual({ done: [], failed: [{ id: stored.id, error: expect.stringMatching(/^outcome unknown \(confirm-timeout\).*replaying it again is safe/) }] });
+    link.setMode({ kind: 'pass' });
+    expect((await list()).items.find((item) => item.id === stored.id)?.state).toBe('dead');
+
+    const again = await eventually(
+      async () => (await app.inject({ method: 'POST', url: '/api/v1/dead-letters/replay', headers, payload: JSON.stringify({ ids: [stored.id] }) })).json(),
+      (result) => result.done.length === 1,
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
+    expect(again).toEqual({ done: [stored.id], failed: [] });
+    const copies = await eventually(() => probe.messageCount(names.queueFor('MNP')), (count) => count === 2);
+    expect(copies).toBe(2);
+    expect(new Set((await probe.drain(names.queueFor('MNP'))).map((message) => message.properties.messageId))).toEqual(new Set([order.id]));
+  }, 60_000);
+});
 
 describe('ops-console arrival and drain from the processors\' counters', () => {
   const names = uniqueTopology('ops-rates');

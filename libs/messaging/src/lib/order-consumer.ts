@@ -37,6 +37,12 @@ export interface OrderConsumerOptions {
   readonly retryRoutingKey: string;
   readonly handle: (message: ConsumedMessage) => Promise<Disposition>;
   readonly logger?: BrokerLogger;
+  /**
+   * Where retries and dead letters are published, by default the consuming connection. RabbitMQ
+   * blocks a connection that publishes during a memory or disk alarm, acks included, so a
+   * separate one keeps the consumer acking (and the queue shrinking) while the alarm lasts.
+   */
+  readonly publishConnection?: BrokerConnection;
 }
 
 /** Headers a dead letter carries so that an operator can see why it failed and replay it. */
@@ -74,7 +80,7 @@ export class OrderConsumer {
   }
 
   start(): void {
-    this.republishChannel = this.connection.createChannel({
+    this.republishChannel = this.publishConnection().createChannel({
       name: this.republishChannelName(),
       confirm: true,
       setup: async () => undefined,
@@ -120,8 +126,12 @@ export class OrderConsumer {
     const finished = await settleWithin([...this.inFlight], graceMs);
     const handedBack = this.inFlight.size;
     if (this.consumeChannel) await this.connection.closeChannel(`consumer:${this.options.queue}`, this.consumeChannel);
-    if (this.republishChannel) await this.connection.closeChannel(this.republishChannelName(), this.republishChannel);
+    if (this.republishChannel) await this.publishConnection().closeChannel(this.republishChannelName(), this.republishChannel);
     return { finished, handedBack };
+  }
+
+  private publishConnection(): BrokerConnection {
+    return this.options.publishConnection ?? this.connection;
   }
 
   private republishChannelName(): string {

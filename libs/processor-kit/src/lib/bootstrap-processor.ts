@@ -15,6 +15,8 @@ import { retryStepsOf } from './retry-policy';
 import { createBackendBudget } from './limiter/budget-from-config';
 import { Redis } from 'ioredis';
 
+const PUBLISH_CONNECTION_CLOSER = Symbol('PUBLISH_CONNECTION_CLOSER');
+
 /** Closes the Redis client once the app has shut down. */
 class RedisCloser {
   constructor(private readonly redis: Redis) {}
@@ -71,6 +73,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
     if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, definition.service, logger);
     const connection = connectionFromSettings(config, definition.service, logger);
+    const publishConnection = connectionFromSettings(config, `${definition.service} (retries and dead letters)`, logger);
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
     const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
@@ -88,6 +91,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
       shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
       logger,
       metrics: processorMetrics,
+      publishConnection,
     });
     const consumerProbe: ReadinessProbe = {
       name: 'broker',
@@ -107,6 +111,7 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
         { provide: BackendClientCloser, useValue: new BackendClientCloser(backend) },
         ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
         { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
+        { provide: PUBLISH_CONNECTION_CLOSER, useValue: new BrokerConnectionCloser(publishConnection) },
       ],
     })
     class ProcessorAppModule {}

@@ -20,6 +20,8 @@ export interface OrderQueueServerOptions {
   readonly shutdownGraceMs: number;
   readonly logger: Logger;
   readonly metrics?: ProcessorMetrics;
+  /** A connection of its own for retries and dead letters (see OrderConsumerOptions). */
+  readonly publishConnection?: BrokerConnection;
 }
 
 /**
@@ -61,6 +63,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       topology: this.options.topology,
       retryRoutingKey: this.options.topology.names.routingKeyFor(this.options.orderType),
       logger: this.options.logger,
+      publishConnection: this.options.publishConnection,
       handle: (message) => countingHandBacks(() => dispatcher.dispatch(message), metrics),
     });
     this.consumer.start();
