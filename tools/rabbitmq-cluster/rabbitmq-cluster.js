@@ -78,7 +78,9 @@ async function startCluster(options = {}) {
     await timed(log, 'cluster healthy', () => cluster.waitHealthy({ timeoutMs: 60_000 }));
   } catch (error) {
     log(`start-up failed, stopping the nodes and keeping ${dir} for its logs`);
-    await cluster.stop({ keepDir: true });
+    await cluster.stop({ keepDir: true }).catch((stopError) => {
+      throw new AggregateError([error, stopError], `${error.message}; stopping the nodes failed too: ${stopError.message}`);
+    });
     throw error;
   }
   log(`cluster of ${size} started in ${Date.now() - started} ms (${dir})`);
@@ -198,13 +200,18 @@ function randomCookie() {
   return Array.from({ length: 20 }, () => String.fromCharCode(65 + randomInt(26))).join('');
 }
 
-/** pause_minority so that a node cut off from the others stops serving instead of diverging. */
+/**
+ * pause_minority so that a node cut off from the others stops serving instead of diverging;
+ * balanced leader placement so that the queues' leaders spread over the nodes (by default each
+ * queue's leader is the node its declaring client was connected to, so one node would lead them all).
+ */
 function nodeConfig(node) {
   return [
     `listeners.tcp.local = ${HOST}:${node.amqpPort}`,
     `management.tcp.port = ${node.managementPort}`,
     `management.tcp.ip = ${HOST}`,
     'cluster_partition_handling = pause_minority',
+    'queue_leader_locator = balanced',
     'loopback_users = none',
     'log.file.level = warning',
     'log.console = false',
@@ -320,9 +327,16 @@ async function bootAll(cluster, launches) {
   if (failure) throw failure.reason;
 }
 
-/** Before its pid file exists the node is only reachable through the process group we spawned. */
+/**
+ * Before its pid file exists the node is only reachable through the process group we spawned; the
+ * group outlives the shell that started it while beam.smp runs, and is gone (ESRCH) once it does not.
+ */
 function killLaunch(launch) {
-  if (!launch.exited) process.kill(-launch.child.pid, 'SIGKILL');
+  try {
+    process.kill(-launch.child.pid, 'SIGKILL');
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
 }
 
 /**

@@ -74,6 +74,7 @@ describe('a three-node RabbitMQ cluster', { timeout: 180_000 }, () => {
   const machinePid = machineNodePid();
 
   before(async () => {
+    assert.ok(machinePid, "the machine's own RabbitMQ node must be running for this test to check that it is left alone");
     cluster = await startCluster({ ports: 'auto', log });
   });
 

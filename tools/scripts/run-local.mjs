@@ -69,7 +69,7 @@ function render(app, line) {
 async function localCluster() {
   const running = attachCluster(defaultDir(DEFAULT_BASE_PORT));
   if (running && running.nodes.some((node) => running.pidOf(node.name) !== undefined)) {
-    console.log(`Using the RabbitMQ cluster already running in ${running.dir}.`);
+    console.log(`Using the RabbitMQ cluster already running in ${running.dir} (stop it with: node tools/rabbitmq-cluster/cli.js stop).`);
     await running.waitHealthy();
     return { cluster: running, owned: false };
   }
@@ -80,45 +80,56 @@ async function localCluster() {
 
 async function main() {
   build();
-  const broker = onCluster ? await localCluster() : undefined;
-  const brokerEnv = broker
-    ? { RABBITMQ_URL: broker.cluster.amqpUrls().join(','), RABBITMQ_MANAGEMENT_URL: broker.cluster.managementUrls().join(',') }
-    : {};
-  const brokerUrl = (brokerEnv.RABBITMQ_URL ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672').split(',')[0];
-  if (!(await brokerReachable(brokerUrl))) {
-    console.warn('RabbitMQ does not answer at the configured address; the apps will wait for it (start it with: rabbitmq-server -detached).');
-  }
-  const apiKey = process.env.API_KEYS ? process.env.API_KEYS.split(',')[0].trim() : `local-${randomBytes(12).toString('hex')}`;
-  const opsToken = process.env.OPS_OPERATOR_TOKENS ? process.env.OPS_OPERATOR_TOKENS.split(',')[0].trim() : `ops-${randomBytes(12).toString('hex')}`;
-  const system = await launchSystem({
-    distAppsDir: join(workspaceRoot, 'dist/apps'),
-    env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken, ...brokerEnv },
-    ports: PORTS,
-    onLine: (app, line) => console.log(render(app, line)),
-  }).catch(async (error) => {
-    if (broker?.owned) await broker.cluster.stop();
-    throw error;
-  });
   let stopping = false;
+  let system;
+  // Started before the signal handlers' first chance, so that a Ctrl-C while the cluster boots still stops it.
+  const broker = onCluster ? localCluster() : Promise.resolve(undefined);
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping every app (SIGTERM, in-flight orders finish first)...');
-    const codes = await system.stop();
-    console.log(`Stopped: ${Object.entries(codes).map(([name, code]) => `${name}=${code}`).join(' ')}`);
-    if (broker?.owned) {
-      console.log('Stopping the RabbitMQ cluster...');
-      await broker.cluster.stop();
+    try {
+      if (system) {
+        console.log('\nStopping every app (SIGTERM, in-flight orders finish first)...');
+        const codes = await system.stop();
+        console.log(`Stopped: ${Object.entries(codes).map(([name, code]) => `${name}=${code}`).join(' ')}`);
+      }
+    } finally {
+      const started = await broker.catch(() => undefined);
+      if (started?.owned) {
+        console.log('Stopping the RabbitMQ cluster...');
+        await started.cluster.stop().catch((error) => console.error(`The cluster did not stop cleanly: ${error.message} (node tools/rabbitmq-cluster/cli.js stop)`));
+      }
     }
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
+  const cluster = (await broker)?.cluster;
+  const brokerEnv = cluster ? { RABBITMQ_URL: cluster.amqpUrls().join(','), RABBITMQ_MANAGEMENT_URL: cluster.managementUrls().join(',') } : {};
+  const brokerUrl = (brokerEnv.RABBITMQ_URL ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672').split(',')[0];
+  if (!cluster && !(await brokerReachable(brokerUrl))) {
+    console.warn('RabbitMQ does not answer at the configured address; the apps will wait for it (start it with: rabbitmq-server -detached).');
+  }
+  const apiKey = process.env.API_KEYS ? process.env.API_KEYS.split(',')[0].trim() : `local-${randomBytes(12).toString('hex')}`;
+  const opsToken = process.env.OPS_OPERATOR_TOKENS ? process.env.OPS_OPERATOR_TOKENS.split(',')[0].trim() : `ops-${randomBytes(12).toString('hex')}`;
+  try {
+    system = await launchSystem({
+      distAppsDir: join(workspaceRoot, 'dist/apps'),
+      env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken, ...brokerEnv },
+      ports: PORTS,
+      onLine: (app, line) => console.log(render(app, line)),
+    });
+  } catch (error) {
+    console.error(error.message);
+    await stop();
+    return;
+  }
+
   const producer = system.url('producer-api');
   console.log(`
 All apps are up: ${system.apps.map((app) => `${app.name} :${app.port}`).join(', ')}
-Broker: ${broker ? `three-node cluster, AMQP ${broker.cluster.nodes.map((node) => node.amqpPort).join('/')}, management ${broker.cluster.nodes.map((node) => `:${node.managementPort}`).join(' ')}` : brokerUrl.replace(/\/\/[^@]*@/, '//')}
+Broker: ${cluster ? `three-node cluster, AMQP ${cluster.nodes.map((node) => node.amqpPort).join('/')}, management ${cluster.nodes.map((node) => `:${node.managementPort}`).join(' ')}` : brokerUrl.replace(/\/\/[^@]*@/, '//')}
 
   API key (x-api-key header): ${apiKey}
   OpenAPI:                    ${producer}/docs

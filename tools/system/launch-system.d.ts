@@ -2,7 +2,8 @@ export interface LaunchOptions {
   distAppsDir: string;
   env?: Record<string, string>;
   /** With `opsConsole`, the ops console starts too (it needs OPS_VIEWER_TOKENS or OPS_OPERATOR_TOKENS in `env`). */
-  ports: { producer: number; backend: number; firstProcessor: number; opsConsole?: number };
+  /** Without `firstProcessor`, processors listen on ports the OS says are free. */
+  ports: { producer: number; backend: number; firstProcessor?: number; opsConsole?: number };
   /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
   replicas?: Record<string, number>;
   /** Where processors call the backend, if not straight at the simulator on `ports.backend`. */

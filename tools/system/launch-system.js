@@ -44,8 +44,9 @@ function discoverApps(distAppsDir) {
  * `replicas` ({ 'mnp-processor': 2 }) starts extra instances of a processor, named `<name>-2`...
  * `processorBackendUrl` sends the processors' backend calls somewhere else than straight to the
  * simulator (a link that fails on purpose in front of it).
- * The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter queue,
- * which tests that count dead letters on the queue itself must keep to themselves.
+ * Processors listen from `ports.firstProcessor` on, or on ports the OS says are free when it is not
+ * given. The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter
+ * queue, which tests that count dead letters on the queue itself must keep to themselves.
  */
 async function launchSystem(options) {
   const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
@@ -57,11 +58,14 @@ async function launchSystem(options) {
       name: replica === 0 ? processor.name : `${processor.name}-${replica + 1}`,
     })),
   );
+  const processorPorts =
+    ports.firstProcessor === undefined ? await freePorts(processorInstances.length) : processorInstances.map((_, index) => ports.firstProcessor + index);
+  const processorPlan = processorInstances.map((processor, index) => ({ ...processor, port: processorPorts[index], env: { BACKEND_URL: backendUrl } }));
   const plan = [
     { ...apps.backend, port: ports.backend, env: {} },
-    ...processorInstances.map((processor, index) => ({ ...processor, port: ports.firstProcessor + index, env: { BACKEND_URL: backendUrl } })),
+    ...processorPlan,
     { ...apps.producer, port: ports.producer, env: {} },
-    ...opsConsolePlan(apps, ports, processorInstances),
+    ...opsConsolePlan(apps, ports, processorPlan),
   ];
   const running = [];
   const appNamed = (name) => {
@@ -106,7 +110,7 @@ async function launchSystem(options) {
 function opsConsolePlan(apps, ports, processorInstances) {
   if (ports.opsConsole === undefined) return [];
   if (!apps.console) throw new Error('not built: ops-console (run: npx nx run ops-console:build)');
-  const metricsUrls = processorInstances.map((_, index) => `http://127.0.0.1:${ports.firstProcessor + index}/metrics`);
+  const metricsUrls = processorInstances.map((processor) => `http://127.0.0.1:${processor.port}/metrics`);
   return [{ ...apps.console, port: ports.opsConsole, env: { PROCESSOR_METRICS_URLS: metricsUrls.join(',') } }];
 }
 
@@ -123,16 +127,26 @@ function startApp(app, env, onLine) {
       resolve(handle.exitCode);
     }),
   );
+  handle.lastLines = [];
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on('line', (line) => onLine(app.name, line));
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      handle.lastLines.push(line);
+      if (handle.lastLines.length > LINES_KEPT_FOR_ERRORS) handle.lastLines.shift();
+      onLine(app.name, line);
+    });
   }
   return handle;
 }
 
+/** An app that fails to start says why in its last lines; they go into the error. */
+const LINES_KEPT_FOR_ERRORS = 5;
+
 async function waitUntilReady(app, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (app.exitCode !== undefined) throw new Error(`${app.name} exited with ${app.exitCode} during start-up`);
+    if (app.exitCode !== undefined) {
+      throw new Error(`${app.name} exited with ${app.exitCode} during start-up; its last lines:\n${app.lastLines.join('\n')}`);
+    }
     const ready = await fetch(`http://127.0.0.1:${app.port}/ready`).then((response) => response.ok, () => false);
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -67,7 +67,7 @@ describe('a new order type is one generator run', () => {
     system = await launchSystem({
       distAppsDir: join(copy, 'dist/apps'),
       env: { QUEUE_NAME: names.prefix, LOG_LEVEL: 'warn' },
-      ports: { producer, backend, firstProcessor: 35_000 + Math.floor(Math.random() * 10_000) },
+      ports: { producer, backend },
     });
     const order = { customerId: 'C00012345', msisdn: '010-5555-6666' };
     const accepted = await postJson(`${system.url('producer-api')}/api/v1/orders`, { type: 'simswap', payload: order });

@@ -2,6 +2,7 @@ export * from './lib/errors';
 export * from './lib/broker-logger';
 export * from './lib/broker-connection';
 export * from './lib/topology';
+export * from './lib/topology-keeper';
 export * from './lib/confirm-session';
 export * from './lib/confirmed-publisher';
 export * from './lib/order-consumer';

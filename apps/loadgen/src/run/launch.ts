@@ -44,7 +44,7 @@ export async function launchForRun(settings: LaunchSettings, label: string): Pro
       CONCURRENCY: '25',
       ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     },
-    ports: { producer, backend, firstProcessor: 31_000 + Math.floor(Math.random() * 20_000) },
+    ports: { producer, backend },
     replicas: settings.replicas,
     onLine: settings.onLine,
   });

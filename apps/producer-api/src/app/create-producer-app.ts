@@ -16,7 +16,7 @@ import { ProducerModule } from './producer.module';
 export async function createProducerApp(config: ProducerConfig, logger: Logger): Promise<NestFastifyApplication> {
   const topology = topologyFromSettings(config);
   const connection = connectionFromSettings(config, 'producer-api', logger);
-  const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS });
+  const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS, logger });
 
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const intakeMetrics = new IntakeMetrics(metrics);

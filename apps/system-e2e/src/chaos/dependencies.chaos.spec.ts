@@ -1,11 +1,10 @@
 import { ORDER_HEADERS } from '@bss/contracts';
 import { BrokerProbe, FaultyLink, TEST_BROKER_URL } from '@bss/messaging/testing';
+import { sleep } from '../support/chaos-expectations';
 import { runClientScenario, ScenarioContext } from '../support/client-scenario';
 import { ScratchService, startScratchPostgres, startScratchRedis } from '../support/scratch-services';
 import { freePorts, getJson, postJson } from '../support/system';
 import { DeadLetter } from '../support/tally';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface SecondOfLoad {
   second: number;

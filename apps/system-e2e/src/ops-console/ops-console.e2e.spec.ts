@@ -71,7 +71,7 @@ describe('ops console in the browser, on the built system', () => {
         RETRY_BACKOFF_MS: '100',
         SIM_SERVICE_TIME_MS: '2',
       },
-      ports: { producer, backend, firstProcessor: 30_000 + Math.floor(Math.random() * 20_000), opsConsole },
+      ports: { producer, backend, opsConsole },
     });
     consoleUrl = system.url('ops-console');
     // A persistent context on a fresh directory: the browser starts with a --user-data-dir of its own.

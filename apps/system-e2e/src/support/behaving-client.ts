@@ -21,6 +21,8 @@ export interface Attempt {
   readonly durationMs: number;
   /** The order id the answer named (202, 503 and 504 name one). */
   readonly orderId?: string;
+  /** The answer's Retry-After in seconds, if it had a valid one. */
+  readonly retryAfterSec?: number;
 }
 
 export interface ClientOrderRecord {
@@ -81,14 +83,16 @@ export class BehavingClient {
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
       });
       const body = (await response.json().catch(() => ({}))) as { orderId?: string; idempotencyKey?: string };
+      const retryAfterSec = Number(response.headers.get('retry-after') ?? Number.NaN);
       const attempt: Attempt = {
         at: Date.now() - this.options.startedAt,
         durationMs: Date.now() - sentAt,
         status: response.status,
         outcome: OUTCOMES[response.status] ?? 'invalid',
         ...(body.orderId ? { orderId: body.orderId } : {}),
+        ...(Number.isFinite(retryAfterSec) && retryAfterSec >= 0 ? { retryAfterSec } : {}),
       };
-      return { attempt, retryAfterMs: 1000 * Number(response.headers.get('retry-after') ?? 1), keyFromAnswer: body.idempotencyKey };
+      return { attempt, retryAfterMs: 1000 * (attempt.retryAfterSec ?? 1), keyFromAnswer: body.idempotencyKey };
     } catch {
       const attempt: Attempt = { at: Date.now() - this.options.startedAt, durationMs: Date.now() - sentAt, status: 0, outcome: 'no-answer' };
       return { attempt, retryAfterMs: 1000, keyFromAnswer: undefined };

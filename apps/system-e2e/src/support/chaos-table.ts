@@ -13,10 +13,13 @@ export interface ChaosRow {
   readonly refusedButApplied?: number;
   readonly unknownAnswers?: number;
   readonly unknownResolvedByResend?: number;
+  readonly noAnswer?: number;
   readonly unresolved?: number;
   readonly longestWithout202Sec?: number;
-  readonly readyAgainSec?: number;
+  readonly readyAgainSec?: number | 'never';
   readonly seconds: number;
+  /** Why the scenario did not get as far as its audit. */
+  readonly failure?: string;
 }
 
 /** Every chaos spec appends here, so the suite ends with one table however many files it has. */
@@ -38,10 +41,12 @@ const ROW_FIELDS: (keyof ChaosRow)[] = [
   'refusedButApplied',
   'unknownAnswers',
   'unknownResolvedByResend',
+  'noAnswer',
   'unresolved',
   'longestWithout202Sec',
   'readyAgainSec',
   'seconds',
+  'failure',
 ];
 
 /** Keeps only the table's fields of a richer result (a tally also carries the whole ledger). */
@@ -56,7 +61,7 @@ export function readChaosRows(): ChaosRow[] {
 }
 
 const COLUMNS: [string, (row: ChaosRow) => string | number | undefined][] = [
-  ['scenario', (row) => row.scenario],
+  ['scenario', (row) => (row.failure ? `${row.scenario} — FAILED: ${row.failure.slice(0, 60)}` : row.scenario)],
   ['sent', (row) => row.sent],
   ['202', (row) => row.accepted],
   ['applied once', (row) => row.appliedOnce],
@@ -65,6 +70,7 @@ const COLUMNS: [string, (row: ChaosRow) => string | number | undefined][] = [
   ['lost', (row) => row.lost],
   ['refused, applied', (row) => row.refusedButApplied],
   ['unknown (resolved by resend)', (row) => (row.unknownAnswers === undefined ? undefined : `${row.unknownAnswers} (${row.unknownResolvedByResend})`)],
+  ['no answer', (row) => row.noAnswer],
   ['never 202', (row) => row.unresolved],
   ['longest without 202 s', (row) => row.longestWithout202Sec],
   ['ready again s', (row) => row.readyAgainSec],

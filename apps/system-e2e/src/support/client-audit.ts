@@ -9,22 +9,31 @@ export interface ClientAudit {
   readonly sent: number;
   /** Of them, those that got their 202 in the end. */
   readonly accepted: number;
+  /** Reached the backend's ledger under exactly one order id, and nowhere else. */
   readonly appliedOnce: number;
+  /** Reached the ledger or the dead letters under more than one order id, or the ledger twice. */
   readonly appliedTwice: number;
+  /** A dead letter under one order id, and not applied. */
   readonly deadLettered: number;
   /** Got a 202 and is neither in the backend's ledger nor a dead letter. */
   readonly lost: number;
-  /** An order id the client was only ever told "not accepted" (503) for, found in the ledger. */
+  /**
+   * An order id the client was only ever told "not accepted" (503) for, found in the ledger or the
+   * dead letters. Only orders sent without a key of the client's own can show it: a keyed order's
+   * attempts all share one order id, so a refused copy could not be applied apart from the rest.
+   */
   readonly refusedButApplied: number;
-  /** 504 answers (outcome unknown) the client got, and how many of its orders had one and ended with a 202 by resending as told. */
+  /** 504 answers (outcome unknown), and how many orders that had one ended with a 202 by resending as told. */
   readonly unknownAnswers: number;
   readonly unknownResolvedByResend: number;
+  /** Attempts that got no answer at all (the connection failed or timed out). */
+  readonly noAnswer: number;
   /** Orders that never got a 202 before the client gave up. */
   readonly unresolved: number;
   /** The longest stretch without any 202 while orders were being placed. */
   readonly longestWithout202Sec: number;
-  /** From the fault until every app was ready for good. */
-  readonly readyAgainSec: number;
+  /** From the fault until every app was ready for good, or `never` if one was still not ready at the end. */
+  readonly readyAgainSec: number | 'never';
   readonly seconds: number;
 }
 
@@ -33,18 +42,19 @@ export interface AuditInput {
   readonly records: readonly ClientOrderRecord[];
   readonly ledger: readonly LedgerEntry[];
   readonly deadLetters: readonly DeadLetter[];
-  readonly readyAgainSec: number;
+  readonly readyAgainSec: number | undefined;
   readonly seconds: number;
 }
 
 /**
- * Counts per client order, not per order id: the ledger entries carrying the order's correlation
- * id. A client that resent a refused order without its key makes a second order id — if both
- * reached the ledger, that shows as applied twice, and the refused id as refused but applied.
+ * Counts per client order, not per order id: every attempt at one order carries its correlation
+ * id, which the ledger records (and dead letters carry). A client that resent a refused order
+ * without its key makes a second order id: if both reached the backend or the dead letters, the
+ * order shows as applied twice, and the refused id as refused but applied.
  */
 export function auditClientOrders(input: AuditInput): ClientAudit {
   const entriesByCorrelation = groupBy(input.ledger, (entry) => entry.correlationId);
-  const deadByCorrelation = new Set(input.deadLetters.map((letter) => String(letter.headers[ORDER_HEADERS.correlationId] ?? '')));
+  const deadByCorrelation = groupBy(input.deadLetters, (letter) => stringOrUndefined(letter.headers[ORDER_HEADERS.correlationId]));
   let appliedOnce = 0;
   let appliedTwice = 0;
   let deadLettered = 0;
@@ -52,12 +62,14 @@ export function auditClientOrders(input: AuditInput): ClientAudit {
   let refusedButApplied = 0;
   for (const record of input.records) {
     const entries = entriesByCorrelation.get(record.order.correlationId) ?? [];
-    if (entries.length === 1) appliedOnce += 1;
-    else if (entries.length > 1) appliedTwice += 1;
-    else if (deadByCorrelation.has(record.order.correlationId)) deadLettered += 1;
+    const dead = deadByCorrelation.get(record.order.correlationId) ?? [];
+    const handledIds = new Set([...entries.map((entry) => entry.orderId), ...dead.map((letter) => letter.messageId ?? '')]);
+    if (handledIds.size > 1 || entries.length > 1) appliedTwice += 1;
+    else if (entries.length === 1) appliedOnce += 1;
+    else if (dead.length > 0) deadLettered += 1;
     else if (record.acceptedOrderId) lost += 1;
     const refusedOnly = refusedOnlyIds(record);
-    if (entries.some((entry) => refusedOnly.has(entry.orderId))) refusedButApplied += 1;
+    if ([...handledIds].some((id) => refusedOnly.has(id))) refusedButApplied += 1;
   }
   const attempts = input.records.flatMap((record) => record.attempts);
   return {
@@ -71,9 +83,10 @@ export function auditClientOrders(input: AuditInput): ClientAudit {
     refusedButApplied,
     unknownAnswers: attempts.filter((attempt) => attempt.outcome === 'unknown').length,
     unknownResolvedByResend: input.records.filter((record) => record.acceptedOrderId && record.attempts.some((attempt) => attempt.outcome === 'unknown')).length,
+    noAnswer: attempts.filter((attempt) => attempt.outcome === 'no-answer').length,
     unresolved: input.records.filter((record) => !record.acceptedOrderId).length,
     longestWithout202Sec: longestGapSeconds(attempts.filter((attempt) => attempt.outcome === 'accepted').map((attempt) => attempt.at), attempts),
-    readyAgainSec: input.readyAgainSec,
+    readyAgainSec: input.readyAgainSec ?? 'never',
     seconds: input.seconds,
   };
 }
@@ -94,6 +107,10 @@ function longestGapSeconds(acceptedAt: number[], attempts: readonly { at: number
   let longest = 0;
   for (let index = 1; index < marks.length; index += 1) longest = Math.max(longest, marks[index] - marks[index - 1]);
   return Math.round(longest / 100) / 10;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {

@@ -6,7 +6,7 @@ import { recordChaosRow } from './chaos-table';
 import { auditClientOrders, ClientAudit } from './client-audit';
 import { ReadinessMonitor } from './readiness-monitor';
 import { RunningSystem, startSystem, SystemOptions } from './system';
-import { DeadLetter, LedgerEntry, readLedger } from './tally';
+import { DeadLetter, deadLetterOf, LedgerEntry, readLedger } from './tally';
 
 export interface ScenarioContext {
   readonly system: RunningSystem;
@@ -63,23 +63,24 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
   let faultAt = startedAt;
   let faultEndedAt: number | undefined;
   let loadEndedAt: number | undefined;
+  let abandoned = false;
   const context: ScenarioContext = { system, names, faultBegins: () => (faultAt = Date.now()) };
   const client = new BehavingClient({
     baseUrl: system.url('producer-api'),
     startedAt,
-    giveUpAt: () => (loadEndedAt ?? Infinity) + (scenario.persistMs ?? 90_000),
+    giveUpAt: () => (abandoned ? 0 : (loadEndedAt ?? Infinity) + (scenario.persistMs ?? 90_000)),
   });
   const run = `${scenario.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
   const typeOf = scenario.typeOf ?? ((index: number) => ORDER_TYPES[index % ORDER_TYPES.length]);
   const more = (index: number) =>
-    scenario.orders !== undefined ? index < scenario.orders : faultEndedAt === undefined || Date.now() < faultEndedAt + (scenario.tailMs ?? 3000);
+    !abandoned && (scenario.orders !== undefined ? index < scenario.orders : faultEndedAt === undefined || Date.now() < faultEndedAt + (scenario.tailMs ?? 3000));
+  const load = placeOpenLoop(client, (index) => clientOrder(run, index, typeOf(index)), scenario.ratePerSecond, (index) => {
+    const going = more(index);
+    if (!going) loadEndedAt ??= Date.now();
+    return going;
+  });
   try {
     monitor.start();
-    const load = placeOpenLoop(client, (index) => clientOrder(run, index, typeOf(index)), scenario.ratePerSecond, (index) => {
-      const going = more(index);
-      if (!going) loadEndedAt ??= Date.now();
-      return going;
-    });
     const fault = scenario.fault(context).finally(() => (faultEndedAt = Date.now()));
     const [records] = await Promise.all([load, fault]);
     const deadLetters = await settle(scenario, context, records);
@@ -96,7 +97,13 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
     });
     recordChaosRow(audit);
     return { audit, records, ledger, logs };
+  } catch (error) {
+    recordChaosRow({ scenario: scenario.title, sent: 0, accepted: 0, appliedOnce: 0, appliedTwice: 0, deadLettered: 0, lost: 0, seconds: 0, failure: (error as Error).message });
+    throw error;
   } finally {
+    // A client still resending after a failure must not reach the next scenario's apps.
+    abandoned = true;
+    await Promise.allSettled([load]);
     await monitor.stop();
     await system.stop();
     await withProbe(scenario.brokerUrls, (probe) => probe.deleteTopology(names)).catch((error: Error) =>
@@ -105,26 +112,44 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
   }
 }
 
+/** Retry steps a scenario's processors may have declared (the test kit cleans up as many). */
+const RETRY_STEPS_TO_WATCH = 8;
+
 /**
- * Waits until every accepted order is in the ledger or could be a dead letter (counted, so that
- * nothing is taken off the queue and put back, which would count towards its delivery limit), then
- * takes the dead letters off.
+ * Waits until the system has nothing left to do: every accepted order in the ledger or among the
+ * dead letters, no message ready in any order or retry queue, and the ledger unchanged for two
+ * polls — a second copy of an order still on its way could otherwise be applied after the audit.
+ * Dead letters are counted while waiting (nothing taken off and put back, which would count towards
+ * the queue's delivery limit) and taken off at the end.
  */
 async function settle(scenario: ClientScenario, context: ScenarioContext, records: readonly ClientOrderRecord[]): Promise<DeadLetter[]> {
   const accepted = new Set(records.filter((record) => record.acceptedOrderId).map((record) => record.order.correlationId));
   const deadline = Date.now() + (scenario.settleTimeoutMs ?? 120_000);
+  let previousLedgerSize = -1;
+  let stablePolls = 0;
   for (;;) {
-    const ledger = new Set((await readLedger(context.system)).map((entry) => entry.correlationId));
-    const applied = [...accepted].filter((id) => ledger.has(id)).length;
+    const ledger = await readLedger(context.system);
+    const handled = new Set(ledger.map((entry) => entry.correlationId));
+    const applied = [...accepted].filter((id) => handled.has(id)).length;
     const dead = scenario.deadLetters
       ? (await scenario.deadLetters(context).catch(() => [])).length
       : await withProbe(scenario.brokerUrls, (probe) => probe.messageCount(context.names.deadLetterQueue)).catch(() => 0);
-    if (applied + dead >= accepted.size || Date.now() > deadline) break;
+    const waiting = await withProbe(scenario.brokerUrls, (probe) => readyInWorkQueues(probe, context.names)).catch(() => Infinity);
+    stablePolls = ledger.length === previousLedgerSize ? stablePolls + 1 : 0;
+    previousLedgerSize = ledger.length;
+    if ((applied + dead >= accepted.size && waiting === 0 && stablePolls >= 2) || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   if (scenario.deadLetters) return scenario.deadLetters(context);
   const messages = await withProbe(scenario.brokerUrls, (probe) => probe.drain(context.names.deadLetterQueue));
-  return messages.map((message) => ({ messageId: message.properties.messageId as string | undefined, headers: (message.properties.headers ?? {}) as Record<string, unknown> }));
+  return messages.map(deadLetterOf);
+}
+
+/** Messages ready in the order queues and the retry queues, those that exist. */
+async function readyInWorkQueues(probe: BrokerProbe, names: TopologyNames): Promise<number> {
+  const queues = [...ORDER_TYPES.map((type) => names.queueFor(type)), ...Array.from({ length: RETRY_STEPS_TO_WATCH }, (_, step) => names.retryQueueFor(step + 1))];
+  const counts = await Promise.all(queues.map((queue) => probe.messageCount(queue).catch(() => 0)));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 async function withProbe<T>(urls: readonly string[], work: (probe: BrokerProbe) => Promise<T>): Promise<T> {

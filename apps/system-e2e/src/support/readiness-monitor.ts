@@ -23,15 +23,14 @@ export class ReadinessMonitor {
     while (this.polling) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  /** Seconds from `since` until every app was ready for good; 0 if none was unready after it. */
-  readyAgainSecondsAfter(since: number): number {
+  /**
+   * Seconds from `since` until every app was ready for good; 0 if none was unready after it,
+   * undefined if one still was not ready at the last poll.
+   */
+  readyAgainSecondsAfter(since: number): number | undefined {
+    if (this.unready.size > 0) return undefined;
     if (this.lastUnreadyAt === undefined || this.lastUnreadyAt < since) return 0;
     return Math.round((this.lastUnreadyAt + this.intervalMs - since) / 100) / 10;
-  }
-
-  /** Apps not ready at the last poll. */
-  unreadyNow(): string[] {
-    return [...this.unready];
   }
 
   private async poll(): Promise<void> {

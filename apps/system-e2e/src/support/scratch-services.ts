@@ -14,9 +14,9 @@ const run = promisify(execFile);
  */
 export interface ScratchService {
   readonly url: string;
-  /** Stops the server (by the PID it started); its data survives for `start`. */
+  /** Stops the server it started (by its PID); PostgreSQL keeps its data for `start`, Redis keeps nothing, like the machine's. */
   stop(): Promise<void>;
-  /** Starts it again on the same port with the same data. */
+  /** Starts it again on the same port. */
   start(): Promise<void>;
   /** Stops it for good and removes its data. */
   remove(): Promise<void>;
@@ -50,8 +50,10 @@ export async function startScratchRedis(): Promise<ScratchService> {
   const [port] = await freePorts(1);
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(`redis on ${port}`, () => portAnswers(port));
+    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = started;
+    const failedToStart = new Promise<never>((_, reject) => started.once('error', reject));
+    await Promise.race([waitFor(`redis on ${port}`, () => portAnswers(port)), failedToStart]);
   };
   const stop = async () => {
     if (!child) return;
@@ -64,14 +66,14 @@ export async function startScratchRedis(): Promise<ScratchService> {
   return { url: `redis://127.0.0.1:${port}`, start, stop, remove: stop };
 }
 
+const DEBIAN_POSTGRES = '/usr/lib/postgresql';
+
 /** The newest of the machine's PostgreSQL installations (Debian keeps each under /usr/lib/postgresql/<major>). */
 function postgresBinaries(): string {
   const majors = readdirSync(DEBIAN_POSTGRES).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
   if (majors.length === 0) throw new Error(`no PostgreSQL under ${DEBIAN_POSTGRES}`);
   return join(DEBIAN_POSTGRES, majors[0], 'bin');
 }
-
-const DEBIAN_POSTGRES = '/usr/lib/postgresql';
 
 /**
  * A PostgreSQL cluster of its own (initdb into a temporary directory, run as the `postgres` user,
@@ -85,22 +87,25 @@ export async function startScratchPostgres(): Promise<ScratchService> {
   chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
   const bin = postgresBinaries();
   const asPostgres = (command: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { timeout: 60_000 });
-  await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const start = async () => {
     await asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
     await waitFor(`postgres on ${port}`, () => portAnswers(port));
   };
+  // pg_ctl stops the postmaster named in the data directory's postmaster.pid: the one started here.
   const stop = async () => {
-    await asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+    await asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   };
-  await start();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start,
-    stop,
-    remove: async () => {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const remove = async () => {
+    const running = await asPostgres('pg_ctl', ['-D', data, 'status']).then(() => true, () => false);
+    if (running) await stop();
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    await start();
+  } catch (error) {
+    await remove().catch(() => undefined);
+    throw error;
+  }
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, start, stop, remove };
 }

@@ -20,11 +20,10 @@ export interface SystemOptions {
 /** Starts every built app on fresh ports, collecting each app's log lines into `logs`. */
 export async function startSystem(env: Record<string, string>, logs: Map<string, string[]>, options: SystemOptions = {}): Promise<RunningSystem> {
   const [producer, freeBackend, opsConsole] = await freePorts(3);
-  const firstProcessor = 30_000 + Math.floor(Math.random() * 20_000);
   return launchSystem({
     distAppsDir: DIST_APPS_DIR,
     env,
-    ports: { producer, backend: options.backendPort ?? freeBackend, firstProcessor, ...(options.withOpsConsole ? { opsConsole } : {}) },
+    ports: { producer, backend: options.backendPort ?? freeBackend, ...(options.withOpsConsole ? { opsConsole } : {}) },
     replicas: options.replicas,
     processorBackendUrl: options.processorBackendUrl,
     onLine: (app, line) => {

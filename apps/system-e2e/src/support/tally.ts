@@ -1,5 +1,6 @@
 import { TopologyNames } from '@bss/contracts';
 import { BrokerProbe } from '@bss/messaging/testing';
+import type { GetMessage } from 'amqplib';
 import { getJson, RunningSystem } from './system';
 
 export interface LedgerEntry {
@@ -27,6 +28,10 @@ export interface Tally {
   seconds: number;
   deadLetters: DeadLetter[];
   ledger: LedgerEntry[];
+}
+
+export function deadLetterOf(message: GetMessage): DeadLetter {
+  return { messageId: message.properties.messageId as string | undefined, headers: (message.properties.headers ?? {}) as Record<string, unknown> };
 }
 
 export async function readLedger(system: RunningSystem): Promise<LedgerEntry[]> {
@@ -58,10 +63,7 @@ export async function settleAndTally(options: {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const ledger = await readLedger(system);
-  const letters = (await probe.drain(names.deadLetterQueue)).map((message) => ({
-    messageId: message.properties.messageId as string | undefined,
-    headers: (message.properties.headers ?? {}) as Record<string, unknown>,
-  }));
+  const letters = (await probe.drain(names.deadLetterQueue)).map(deadLetterOf);
   const entriesPerOrder = new Map<string, number>();
   for (const entry of ledger) entriesPerOrder.set(entry.orderId, (entriesPerOrder.get(entry.orderId) ?? 0) + 1);
   const deadIds = new Set(letters.map((letter) => letter.messageId).filter((id): id is string => id !== undefined && accepted.has(id)));

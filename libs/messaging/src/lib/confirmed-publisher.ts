@@ -1,10 +1,12 @@
 import { ENVELOPE_CONTENT_TYPE, OrderEnvelope, ORDER_HEADERS, TopologyNames, encodeEnvelope } from '@bss/contracts';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { BrokerConnection } from './broker-connection';
+import { BrokerLogger } from './broker-logger';
 import { ConfirmSession, LateSettlement, OutgoingMessage } from './confirm-session';
 import { PublishOutcomeUnknownError, PublishRefusedError } from './errors';
 import { SharedCheck } from './shared-check';
-import { declareTopology, TopologyOptions } from './topology';
+import { TopologyOptions } from './topology';
+import { TopologyKeeper } from './topology-keeper';
 
 export interface ConfirmedPublisherOptions {
   readonly topology: TopologyOptions;
@@ -12,6 +14,7 @@ export interface ConfirmedPublisherOptions {
   readonly confirmTimeoutMs: number;
   /** Its channel's name in logs, unique per connection. */
   readonly channelName?: string;
+  readonly logger?: BrokerLogger;
 }
 
 export interface PublishHeaders {
@@ -49,6 +52,7 @@ export class ConfirmedPublisher {
   ) {
     this.names = options.topology.names;
     this.channelName = options.channelName ?? 'confirmed-publisher';
+    const topology = new TopologyKeeper(connection, options.topology, options.logger);
     this.channel = connection.createChannel({
       name: this.channelName,
       confirm: true,
@@ -57,7 +61,7 @@ export class ConfirmedPublisher {
         channel.once('close', () => {
           if (this.session?.channel === channel) this.session = undefined;
         });
-        await declareTopology(channel, options.topology);
+        await topology.afterConnect();
         this.session = new ConfirmSession(channel);
       },
     });

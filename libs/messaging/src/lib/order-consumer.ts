@@ -3,7 +3,8 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BrokerConnection } from './broker-connection';
 import { BrokerLogger, silentBrokerLogger } from './broker-logger';
-import { declareTopology, TopologyOptions } from './topology';
+import { TopologyOptions } from './topology';
+import { TopologyKeeper } from './topology-keeper';
 
 /** What to do with a message once its handler is done; the consumer is the only place that acks. */
 export type Disposition =
@@ -71,12 +72,14 @@ export class OrderConsumer {
   private consumeChannel?: ChannelWrapper;
   private republishChannel?: ChannelWrapper;
   private stopping = false;
+  private readonly topology: TopologyKeeper;
 
   constructor(
     private readonly connection: BrokerConnection,
     private readonly options: OrderConsumerOptions,
   ) {
     this.logger = options.logger ?? silentBrokerLogger;
+    this.topology = new TopologyKeeper(connection, options.topology, this.logger);
   }
 
   start(): void {
@@ -89,7 +92,7 @@ export class OrderConsumer {
       name: `consumer:${this.options.queue}`,
       confirm: false,
       setup: async (channel) => {
-        await declareTopology(channel, this.options.topology);
+        await this.topology.afterConnect();
         await channel.prefetch(this.options.prefetch);
         const { consumerTag } = await channel.consume(
           this.options.queue,

@@ -1,4 +1,4 @@
-import { BrokerConnection, declareTopology, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, TopologyKeeper, TopologyOptions } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -19,13 +19,16 @@ export class DeadLetterCollector {
   private consuming = false;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly topologyKeeper: TopologyKeeper;
 
   constructor(
     private readonly connection: BrokerConnection,
     private readonly store: DeadLetterStore,
     private readonly topology: TopologyOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.topologyKeeper = new TopologyKeeper(connection, topology, logger);
+  }
 
   start(): void {
     const queue = this.topology.names.deadLetterQueue;
@@ -39,7 +42,7 @@ export class DeadLetterCollector {
           open = false;
           this.consuming = false;
         });
-        await declareTopology(channel, this.topology);
+        await this.topologyKeeper.afterConnect();
         await channel.prefetch(PREFETCH);
         await channel.consume(queue, (message) => message && this.track(this.collect(channel, message, () => open)), { noAck: false });
         this.consuming = true;
