@@ -25,7 +25,9 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const opsMetrics = new OpsMetrics(metrics);
   const connection = connectionFromSettings(config, 'ops-console', logger);
-  const publisher = new ReplayPublisher(connection, topology);
+  // Replays publish on a connection of their own: RabbitMQ blocks a connection that publishes during
+  // a resource alarm, which would stall the collector's acks on the shared one.
+  const publisher = new ReplayPublisher(connectionFromSettings(config, 'ops-console (replays)', logger), topology);
   const sampler = new OverviewSampler(
     { names: topology.names, intervalMs: config.SAMPLE_INTERVAL_MS, historySeconds: config.HISTORY_SECONDS },
     connection,

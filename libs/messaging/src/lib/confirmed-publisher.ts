@@ -82,9 +82,8 @@ export class ConfirmedPublisher {
    * many orders at once (a batch) ask first, so that they can refuse all of them alike.
    */
   refusalBeforeSending(): PublishRefusedError | undefined {
-    if (!this.connection.isConnected() || !this.session) {
-      return new PublishRefusedError('broker-unavailable', 'the message broker is not connected');
-    }
+    if (!this.connection.isConnected()) return new PublishRefusedError('broker-unavailable', 'the message broker is not connected');
+    if (!this.session) return new PublishRefusedError('broker-unavailable', 'the topology is not declared yet on the broker connection');
     const blocked = this.connection.blockedReason();
     if (blocked) return new PublishRefusedError('broker-blocked', `the broker has blocked publishing (${blocked})`);
     return undefined;
@@ -117,15 +116,16 @@ export class ConfirmedPublisher {
     if (refusal) throw refusal;
     const session = this.session as ConfirmSession;
     const { routingKey } = message;
+    const probe = { holds: false };
     if (this.doubted.has(routingKey)) {
       if (this.probing.has(routingKey)) {
         throw new PublishRefusedError('broker-not-confirming', 'the broker has not confirmed an earlier order of this type in time; this one was not sent');
       }
-      this.probing.add(routingKey);
+      this.holdProbe(routingKey, probe);
     }
     const startedAt = performance.now();
-    const settlement = await session.send(this.names.ordersExchange, message, this.options.confirmTimeoutMs, (late) => this.learn(routingKey, late));
-    if (settlement !== 'timed-out') this.learn(routingKey, settlement);
+    const settlement = await session.send(this.names.ordersExchange, message, this.options.confirmTimeoutMs, (late) => this.learn(routingKey, late, probe));
+    if (settlement !== 'timed-out') this.learn(routingKey, settlement, probe);
     switch (settlement) {
       case 'acked':
         return;
@@ -134,9 +134,9 @@ export class ConfirmedPublisher {
       case 'returned':
         throw new PublishRefusedError('unroutable', `no queue is bound for ${routingKey}: the broker dropped the order`);
       case 'timed-out':
-        // Still in flight: until its late confirm comes it is the probe, so no other is sent meanwhile.
+        // Still in flight: until its late confirm comes it is the probe, unless another one already is.
         this.doubted.add(routingKey);
-        this.probing.add(routingKey);
+        if (!this.probing.has(routingKey)) this.holdProbe(routingKey, probe);
         throw new PublishOutcomeUnknownError('confirm-timeout', `the broker did not confirm within ${this.options.confirmTimeoutMs} ms`);
       case 'channel-closed':
         throw new PublishOutcomeUnknownError('connection-lost', 'the connection to the broker closed before its confirm');
@@ -151,15 +151,24 @@ export class ConfirmedPublisher {
     }
   }
 
+  private holdProbe(routingKey: string, probe: { holds: boolean }): void {
+    this.probing.add(routingKey);
+    probe.holds = true;
+  }
+
   /**
    * Trust in the broker, per routing key: a publish that went unconfirmed (deadline passed, channel
    * cut, ambiguous nack) puts its key in doubt, and a confirm restores it. While a key is in doubt
    * one publish at a time probes the broker and the others are refused without being sent — over a
    * reconnect too, since a new connection to a broker that cannot confirm (a queue without its
-   * majority) would otherwise send a whole second's worth of orders into the unknown again.
+   * majority) would otherwise send a whole second's worth of orders into the unknown again. Only
+   * the probe's own settlement lets the next probe go.
    */
-  private learn(routingKey: string, settlement: LateSettlement | undefined): void {
-    this.probing.delete(routingKey);
+  private learn(routingKey: string, settlement: LateSettlement | undefined, probe: { holds: boolean }): void {
+    if (probe.holds) {
+      this.probing.delete(routingKey);
+      probe.holds = false;
+    }
     if (settlement === 'acked') this.doubted.delete(routingKey);
     else if (settlement === 'channel-closed') this.doubted.add(routingKey);
   }

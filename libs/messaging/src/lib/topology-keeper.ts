@@ -19,15 +19,35 @@ export class TopologyKeeper {
     private readonly logger: BrokerLogger = silentBrokerLogger,
   ) {}
 
-  /** Called from a channel's setup, on every (re)connect. */
+  /**
+   * Called from a channel's setup, on every (re)connect. A first declaration that fails (a queue
+   * declared elsewhere with other arguments, a quorum queue that cannot be created while nodes are
+   * down) is tried again until it succeeds or the connection goes, since its channel of its own
+   * closing would not make the connection reconnect.
+   */
   async afterConnect(): Promise<void> {
     if (!this.topology.declare) return;
-    const declaring = this.connection.withTemporaryChannel((channel) => declareTopology(channel, this.topology));
     if (this.declaredOnce) {
-      declaring.catch((error: Error) => this.logger.warn({ err: error.message }, 'declaring the topology again failed; it is tried again after the next reconnect'));
+      this.declare().catch((error: Error) => this.logger.warn({ err: error.message }, 'declaring the topology again failed; it is tried again after the next reconnect'));
       return;
     }
-    await declaring;
-    this.declaredOnce = true;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.declare();
+        this.declaredOnce = true;
+        return;
+      } catch (error) {
+        if (!this.connection.isConnected()) throw error;
+        const delayMs = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** attempt);
+        this.logger.error({ err: (error as Error).message, delayMs }, 'declaring the topology failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private declare(): Promise<void> {
+    return this.connection.withTemporaryChannel((channel) => declareTopology(channel, this.topology));
   }
 }
+
+const MAX_RETRY_DELAY_MS = 5000;

@@ -95,8 +95,9 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     });
     const consumerProbe: ReadinessProbe = {
       name: 'broker',
-      isReady: () => server.isConsuming(),
-      describe: () => ({ connected: connection.isConnected(), inFlight: server.inFlightCount() }),
+      // Without the publishing connection retries and dead letters wait, holding their prefetch slots.
+      isReady: () => server.isConsuming() && publishConnection.isConnected(),
+      describe: () => ({ connected: connection.isConnected(), publishConnected: publishConnection.isConnected(), inFlight: server.inFlightCount() }),
     };
     // One order in flight makes at most one backend call at a time.
     const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis), processorMetrics, {

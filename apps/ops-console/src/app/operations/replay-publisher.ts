@@ -32,7 +32,12 @@ export class ReplayPublisher {
   private readonly publisher: ConfirmedPublisher;
   private readonly names: TopologyNames;
 
-  constructor(connection: BrokerConnection, topology: TopologyOptions, confirmTimeoutMs = 5000) {
+  /** `connection` is the replays' own, closed with the publisher. */
+  constructor(
+    private readonly connection: BrokerConnection,
+    topology: TopologyOptions,
+    confirmTimeoutMs = 5000,
+  ) {
     this.names = topology.names;
     this.publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs, channelName: 'replay-publisher' });
   }
@@ -59,5 +64,6 @@ export class ReplayPublisher {
 
   async close(): Promise<void> {
     await this.publisher.close();
+    await this.connection.close();
   }
 }

@@ -1,4 +1,4 @@
-import { PublishRefusedError, RefusalReason } from '@bss/messaging';
+import { PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
 import type { FastifyReply } from 'fastify';
 import { OrderOutcomeUnknownError, OrderRefusedError } from '../intake/order-intake.service';
 
@@ -19,12 +19,18 @@ export function refusalMessage(reason: RefusalReason): string {
   return `${REFUSAL_CAUSES[reason]}; ${NOT_ACCEPTED}`;
 }
 
+const UNKNOWN_CAUSES: Record<UnknownOutcomeReason, string> = {
+  'confirm-timeout': 'The broker did not confirm the order in time',
+  'connection-lost': 'The connection to the broker closed before it confirmed the order',
+  'ambiguous-nack': 'The broker refused the order while its queue was not full, which it also does for orders it stores later',
+};
+
 /** What a client must do with an answer whose outcome is unknown, in words and as data. */
 export function unknownOutcomeAdvice(error: OrderOutcomeUnknownError) {
   const { idempotencyKey } = error.order;
   return {
     message:
-      `The broker did not confirm the order in time (${error.reason}): it may or may not have been accepted. ` +
+      `${UNKNOWN_CAUSES[error.reason]}: the order may or may not have been accepted. ` +
       `Resend the same order with ${IDEMPOTENCY_KEY_HEADER}: ${idempotencyKey} (the header, or the idempotencyKey field of a v1 order). ` +
       'A resend with this key keeps the order id, so the order can never be applied twice; keep the key for every further resend until one answers 202.',
     resolve: { resendWith: { header: IDEMPOTENCY_KEY_HEADER, value: idempotencyKey } },

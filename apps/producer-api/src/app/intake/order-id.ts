@@ -8,7 +8,6 @@ export interface OrderIdentity {
   readonly orderId: string;
   /** The client's key, or one made here when it sent none. */
   readonly idempotencyKey: string;
-  readonly keyFromClient: boolean;
 }
 
 /**
@@ -19,7 +18,7 @@ export interface OrderIdentity {
  */
 export function identifyOrder(type: OrderType, clientKey?: string): OrderIdentity {
   const idempotencyKey = clientKey ?? randomUUID();
-  return { orderId: orderIdFor(type, idempotencyKey), idempotencyKey, keyFromClient: clientKey !== undefined };
+  return { orderId: orderIdFor(type, idempotencyKey), idempotencyKey };
 }
 
 export function orderIdFor(type: OrderType, idempotencyKey: string): string {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
-import { ConfirmedPublisher, PublishOutcomeUnknownError, PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
+import { ConfirmedPublisher, isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { IntakeStats } from './intake-stats';
@@ -12,8 +12,6 @@ export interface OrderReference {
   readonly orderId: string;
   readonly type: OrderType;
   readonly idempotencyKey: string;
-  /** False when the key was made here because the client sent none. */
-  readonly keyFromClient: boolean;
   readonly correlationId: string;
 }
 
@@ -93,7 +91,8 @@ export class OrderIntakeService {
     try {
       await this.publisher.publishOrder(envelope);
     } catch (error) {
-      throw this.failed(reference, error as PublishRefusedError | PublishOutcomeUnknownError);
+      if (!isPublishFailure(error)) throw error;
+      throw this.failed(reference, error);
     }
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.stats.recordAccepted(envelope.type);
@@ -107,7 +106,6 @@ export class OrderIntakeService {
     this.metrics.orderRejected(declaredTypeOf(order), 'invalid');
   }
 
-  /** publishOrder fails with one of the publisher's two errors only. */
   private failed(order: OrderReference, error: PublishRefusedError | PublishOutcomeUnknownError): Error {
     const facts = { type: order.type, orderId: order.orderId, correlationId: order.correlationId, reason: error.reason, err: error.message };
     if (error instanceof PublishRefusedError) {

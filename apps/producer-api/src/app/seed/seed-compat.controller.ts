@@ -30,6 +30,9 @@ const SEED_REFUSAL_MESSAGES: Record<RefusalReason, string> = {
   unroutable: `이 타입의 메시지를 받을 큐가 없습니다. ${NOT_SENT}`,
 };
 
+const SEED_UNKNOWN_ITEM_MESSAGE =
+  '브로커 확인이 제때 오지 않아 전송 결과를 알 수 없습니다. 이 메시지만 POST /api/message 로, 멱등키를 Idempotency-Key 헤더에 넣어 다시 보내세요 (배치로 다시 보내면 새 메시지가 됩니다).';
+
 const SEED_UNKNOWN_MESSAGE =
   '브로커 확인이 제때 오지 않아 전송 결과를 알 수 없습니다. 같은 메시지를 같은 Idempotency-Key 헤더로 다시 보내면 두 번 처리되지 않습니다.';
 
@@ -127,7 +130,7 @@ export class SeedCompatController {
                 사유: result.reason,
                 메시지아이디: result.order.orderId,
                 멱등키: result.order.idempotencyKey,
-                메시지: SEED_UNKNOWN_MESSAGE,
+                메시지: SEED_UNKNOWN_ITEM_MESSAGE,
               };
           }
         }),
