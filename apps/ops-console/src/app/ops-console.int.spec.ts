@@ -35,6 +35,13 @@ async function startApp(env: Record<string, string>): Promise<NestFastifyApplica
   return app;
 }
 
+async function dropSchema(schema: string): Promise<void> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
 function as(token: string) {
   return { authorization: `Bearer ${token}` };
 }
@@ -78,10 +85,7 @@ describe('ops-console against the real broker and PostgreSQL', () => {
     await app.close();
     await probe.deleteTopology(names);
     await probe.close();
-    const client = new Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   });
 
   it('stores each dead letter once, even when the same message arrives twice, and acks it', async () => {
@@ -248,10 +252,7 @@ describe('ops-console replay through a broker that confirms late', () => {
     await link.close();
     await probe.deleteTopology(names);
     await probe.close();
-    const client = new Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   });
 
   it('reports a replay whose confirm did not come as of unknown outcome, leaves it dead, and a second replay keeps the order id', async () => {
@@ -318,10 +319,7 @@ describe('ops-console arrival and drain from the processors\' counters', () => {
     await new Promise((resolve) => processor.close(resolve));
     await probe.deleteTopology(names);
     await probe.close();
-    const client = new Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   });
 
   it('shows arrivals from the live depth and the drain the processor counts, requeued deliveries left out', async () => {

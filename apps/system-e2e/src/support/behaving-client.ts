@@ -23,6 +23,8 @@ export interface Attempt {
   readonly orderId?: string;
   /** The answer's Retry-After in seconds, if it had a valid one. */
   readonly retryAfterSec?: number;
+  /** Why a 503 or 504 said so (`broker-blocked`, `confirm-timeout`...). */
+  readonly reason?: string;
 }
 
 export interface ClientOrderRecord {
@@ -82,7 +84,7 @@ export class BehavingClient {
         body: JSON.stringify({ type: order.type, payload: EXAMPLE_PAYLOADS[order.type] }),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
       });
-      const body = (await response.json().catch(() => ({}))) as { orderId?: string; idempotencyKey?: string };
+      const body = (await response.json().catch(() => ({}))) as { orderId?: string; idempotencyKey?: string; reason?: string };
       const retryAfterSec = Number(response.headers.get('retry-after') ?? Number.NaN);
       const attempt: Attempt = {
         at: Date.now() - this.options.startedAt,
@@ -90,6 +92,7 @@ export class BehavingClient {
         status: response.status,
         outcome: OUTCOMES[response.status] ?? 'invalid',
         ...(body.orderId ? { orderId: body.orderId } : {}),
+        ...(body.reason ? { reason: body.reason } : {}),
         ...(Number.isFinite(retryAfterSec) && retryAfterSec >= 0 ? { retryAfterSec } : {}),
       };
       return { attempt, retryAfterMs: 1000 * (attempt.retryAfterSec ?? 1), keyFromAnswer: body.idempotencyKey };

@@ -96,6 +96,7 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
       seconds: Math.round((Date.now() - startedAt) / 100) / 10,
     });
     recordChaosRow(audit);
+    reportLastUnready(scenario.title, monitor, logs);
     return { audit, records, ledger, logs };
   } catch (error) {
     recordChaosRow({ scenario: scenario.title, sent: 0, accepted: 0, appliedOnce: 0, appliedTwice: 0, deadLettered: 0, lost: 0, seconds: 0, failure: (error as Error).message });
@@ -110,6 +111,14 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
       process.stderr.write(`cleanup of ${names.prefix} failed: ${error.message}\n`),
     );
   }
+}
+
+/** Which app took longest to be ready again, what it said and logged last: where to look when that time is long. */
+function reportLastUnready(title: string, monitor: ReadinessMonitor, logs: ReadonlyMap<string, readonly string[]>): void {
+  const last = monitor.lastUnready();
+  if (!last) return;
+  const tail = (logs.get(last.app) ?? []).slice(-5).map((line) => `  ${line.slice(0, 400)}`);
+  process.stderr.write([`[chaos] ${title}: ${last.app} was the last unready (${last.said})`, ...tail, ''].join('\n'));
 }
 
 /** Retry steps a scenario's processors may have declared (the test kit cleans up as many). */

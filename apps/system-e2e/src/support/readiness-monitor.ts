@@ -5,6 +5,7 @@
 export class ReadinessMonitor {
   private timer?: NodeJS.Timeout;
   private lastUnreadyAt?: number;
+  private lastUnreadyApp?: { app: string; said: string };
   private readonly unready = new Set<string>();
   private polling = false;
 
@@ -33,17 +34,26 @@ export class ReadinessMonitor {
     return Math.round((this.lastUnreadyAt + this.intervalMs - since) / 100) / 10;
   }
 
+  /** The app that was unready last and what its /ready said, for the scenario's log. */
+  lastUnready(): { readonly app: string; readonly said: string } | undefined {
+    return this.lastUnreadyApp;
+  }
+
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
       await Promise.all(
         Object.entries(this.urls).map(async ([name, url]) => {
-          const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(this.intervalMs * 4) }).then((response) => response.ok, () => false);
-          if (ready) this.unready.delete(name);
+          const answer = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(this.intervalMs * 4) }).then(
+            async (response) => ({ ready: response.ok, says: response.ok ? '' : await response.text().catch(() => '') }),
+            (error: Error) => ({ ready: false, says: error.message }),
+          );
+          if (answer.ready) this.unready.delete(name);
           else {
             this.unready.add(name);
             this.lastUnreadyAt = Date.now();
+            this.lastUnreadyApp = { app: name, said: answer.says.slice(0, 300) };
           }
         }),
       );

@@ -1,4 +1,4 @@
-import { ENVELOPE_CONTENT_TYPE, OrderEnvelope, ORDER_HEADERS, TopologyNames, encodeEnvelope } from '@bss/contracts';
+import { ENVELOPE_CONTENT_TYPE, OrderEnvelope, ORDER_HEADERS, ORDER_TYPES, TopologyNames, encodeEnvelope } from '@bss/contracts';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { BrokerConnection } from './broker-connection';
 import { BrokerLogger } from './broker-logger';
@@ -29,7 +29,7 @@ export interface PublisherReadiness {
 
 /**
  * Publishes orders and resolves only once the broker confirmed them (persisted in a quorum queue,
- * i.e. on a majority of its nodes). All callers share one confirm channel: publishes are pipelined
+ * i.e. on a majority of its nodes). All callers of a type share its confirm channel: publishes are pipelined
  * and each settles on its own confirm. Every failure says which of two things happened:
  * PublishRefusedError — the broker does not have the message and never will (nothing was sent, or
  * it was refused for certain); PublishOutcomeUnknownError — it was sent, but no confirm says whether
@@ -38,14 +38,19 @@ export interface PublisherReadiness {
  * told it failed.
  */
 export class ConfirmedPublisher {
-  private readonly channel: ChannelWrapper;
   private readonly names: TopologyNames;
   private readonly channelName: string;
-  private session?: ConfirmSession;
+  /** One confirm channel per routing key, and the session on it while it is open. */
+  private readonly channels = new Map<string, { readonly wrapper: ChannelWrapper; session?: ConfirmSession }>();
   private readonly doubted = new Set<string>();
   private readonly probing = new Set<string>();
   private readonly fullnessChecks = new Map<string, SharedCheck<boolean>>();
 
+  /**
+   * A channel per order type, because RabbitMQ's channel process waits on a quorum queue whose
+   * leader hangs: on one shared channel, a frozen node leading the MNP queue held back every other
+   * type's confirms for as long as it was frozen; on channels of their own the others confirm at once.
+   */
   constructor(
     private readonly connection: BrokerConnection,
     private readonly options: ConfirmedPublisherOptions,
@@ -53,21 +58,29 @@ export class ConfirmedPublisher {
     this.names = options.topology.names;
     this.channelName = options.channelName ?? 'confirmed-publisher';
     const topology = new TopologyKeeper(connection, options.topology, options.logger);
-    this.channel = connection.createChannel({
-      name: this.channelName,
-      confirm: true,
-      setup: async (channel) => {
-        this.session = undefined;
-        channel.once('close', () => {
-          if (this.session?.channel === channel) this.session = undefined;
-        });
-        await topology.afterConnect();
-        this.session = new ConfirmSession(channel);
-      },
-    });
+    for (const type of ORDER_TYPES) {
+      const routingKey = this.names.routingKeyFor(type);
+      const entry: { wrapper: ChannelWrapper; session?: ConfirmSession } = {
+        wrapper: connection.createChannel({
+          name: `${this.channelName}:${routingKey}`,
+          confirm: true,
+          setup: async (channel) => {
+            entry.session = undefined;
+            let closed = false;
+            channel.once('close', () => {
+              closed = true;
+              if (entry.session?.channel === channel) entry.session = undefined;
+            });
+            await topology.afterConnect();
+            if (!closed) entry.session = new ConfirmSession(channel);
+          },
+        }),
+      };
+      this.channels.set(routingKey, entry);
+    }
   }
 
-  /** Ready to accept orders: connected, topology declared on the current channel, not blocked. */
+  /** Ready to accept orders: connected, topology declared, a channel open for every type, not blocked. */
   isReady(): boolean {
     return this.readiness().ready;
   }
@@ -78,12 +91,17 @@ export class ConfirmedPublisher {
   }
 
   /**
-   * Why a publish made now would be refused without being sent, if it would: callers that publish
-   * many orders at once (a batch) ask first, so that they can refuse all of them alike.
+   * Why a publish made now would be refused without being sent, if it would — for `routingKey`, or
+   * for any type: callers that publish many orders at once (a batch) ask first, so that they can
+   * refuse all of them alike.
    */
-  refusalBeforeSending(): PublishRefusedError | undefined {
+  refusalBeforeSending(routingKey?: string): PublishRefusedError | undefined {
     if (!this.connection.isConnected()) return new PublishRefusedError('broker-unavailable', 'the message broker is not connected');
-    if (!this.session) return new PublishRefusedError('broker-unavailable', 'the topology is not declared yet on the broker connection');
+    const entries = routingKey === undefined ? [...this.channels.values()] : [this.channels.get(routingKey)];
+    if (entries.some((entry) => entry === undefined)) return new PublishRefusedError('unroutable', `${routingKey} is the routing key of no order type`);
+    if (entries.some((entry) => !entry?.session)) {
+      return new PublishRefusedError('broker-unavailable', 'the topology is not declared yet on the broker connection');
+    }
     const blocked = this.connection.blockedReason();
     if (blocked) return new PublishRefusedError('broker-blocked', `the broker has blocked publishing (${blocked})`);
     return undefined;
@@ -112,10 +130,10 @@ export class ConfirmedPublisher {
 
   /** Publishes any message to the orders exchange with the same guarantees as `publishOrder`. */
   async publish(message: OutgoingMessage): Promise<void> {
-    const refusal = this.refusalBeforeSending();
-    if (refusal) throw refusal;
-    const session = this.session as ConfirmSession;
     const { routingKey } = message;
+    const refusal = this.refusalBeforeSending(routingKey);
+    if (refusal) throw refusal;
+    const session = this.channels.get(routingKey)?.session as ConfirmSession;
     const probe = { holds: false };
     if (this.doubted.has(routingKey)) {
       if (this.probing.has(routingKey)) {
@@ -174,7 +192,7 @@ export class ConfirmedPublisher {
   }
 
   async close(): Promise<void> {
-    await this.connection.closeChannel(this.channelName, this.channel);
+    await Promise.all([...this.channels].map(([routingKey, { wrapper }]) => this.connection.closeChannel(`${this.channelName}:${routingKey}`, wrapper)));
   }
 
   /**

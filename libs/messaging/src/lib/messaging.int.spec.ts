@@ -101,7 +101,7 @@ describe('messaging against the real broker', () => {
     expect(await probe.messageCount(names.queueFor('SUBSCRIPTION'))).toBe(0);
   });
 
-  it('pipelines concurrent publishes on one confirm channel', async () => {
+  it('pipelines concurrent publishes on the confirm channels', async () => {
     const publisher = await readyPublisher();
     await Promise.all(Array.from({ length: 500 }, (_, index) => publisher.publishOrder(envelopeOf(index % 2 ? 'CHANGE' : 'TERMINATION'))));
     const depths = await inspectQueues(connections[0], [names.queueFor('CHANGE'), names.queueFor('TERMINATION')]);

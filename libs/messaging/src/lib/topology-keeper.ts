@@ -12,6 +12,7 @@ import { declareTopology, TopologyOptions } from './topology';
  */
 export class TopologyKeeper {
   private declaredOnce = false;
+  private first?: Promise<void>;
 
   constructor(
     private readonly connection: BrokerConnection,
@@ -31,6 +32,12 @@ export class TopologyKeeper {
       this.declare().catch((error: Error) => this.logger.warn({ err: error.message }, 'declaring the topology again failed; it is tried again after the next reconnect'));
       return;
     }
+    // Channels set up at once share the first declaration.
+    this.first ??= this.declareUntilDone().finally(() => (this.first = undefined));
+    await this.first;
+  }
+
+  private async declareUntilDone(): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         await this.declare();
