@@ -91,7 +91,7 @@ async function main() {
       if (system) {
         console.log('\nStopping every app (SIGTERM, in-flight orders finish first)...');
         const codes = await system.stop();
-        console.log(`Stopped: ${Object.entries(codes).map(([name, code]) => `${name}=${code}`).join(' ')}`);
+        console.log(`Stopped (exit code, or the signal an app re-raised after shutting down): ${Object.entries(codes).map(([name, code]) => `${name}=${code}`).join(' ')}`);
       }
     } finally {
       const started = await broker.catch(() => undefined);
@@ -111,12 +111,14 @@ async function main() {
   if (!cluster && !(await brokerReachable(brokerUrl))) {
     console.warn('RabbitMQ does not answer at the configured address; the apps will wait for it (start it with: rabbitmq-server -detached).');
   }
-  const apiKey = process.env.API_KEYS ? process.env.API_KEYS.split(',')[0].trim() : `local-${randomBytes(12).toString('hex')}`;
+  // API_KEYS set but empty turns authentication off (as the producer documents); then there is no key to print.
+  const authOff = process.env.API_KEYS !== undefined && process.env.API_KEYS.trim() === '';
+  const apiKey = authOff ? undefined : process.env.API_KEYS ? process.env.API_KEYS.split(',')[0].trim() : `local-${randomBytes(12).toString('hex')}`;
   const opsToken = process.env.OPS_OPERATOR_TOKENS ? process.env.OPS_OPERATOR_TOKENS.split(',')[0].trim() : `ops-${randomBytes(12).toString('hex')}`;
   try {
     system = await launchSystem({
       distAppsDir: join(workspaceRoot, 'dist/apps'),
-      env: { API_KEYS: process.env.API_KEYS ?? apiKey, OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken, ...brokerEnv },
+      env: { API_KEYS: authOff ? '' : (process.env.API_KEYS ?? apiKey), OPS_OPERATOR_TOKENS: process.env.OPS_OPERATOR_TOKENS ?? opsToken, ...brokerEnv },
       ports: PORTS,
       onLine: (app, line) => console.log(render(app, line)),
     });
@@ -131,14 +133,14 @@ async function main() {
 All apps are up: ${system.apps.map((app) => `${app.name} :${app.port}`).join(', ')}
 Broker: ${cluster ? `three-node cluster, AMQP ${cluster.nodes.map((node) => node.amqpPort).join('/')}, management ${cluster.nodes.map((node) => `:${node.managementPort}`).join(' ')}` : brokerUrl.replace(/\/\/[^@]*@/, '//')}
 
-  API key (x-api-key header): ${apiKey}
+  ${apiKey ? `API key (x-api-key header): ${apiKey}` : 'Authentication:             off (API_KEYS is empty), no key needed'}
   OpenAPI:                    ${producer}/docs
   Backend ledger:             ${system.url('backend-simulator')}/api/v1/ledger
   Ops console:                ${system.url('ops-console')}/  (operator token: ${opsToken})
   Dead letters from a shell:  OPS_TOKEN=${opsToken} npx nx run ops-console:dlq -- list
 
 Submit an order:
-  curl -s -X POST ${producer}/api/v1/orders -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' \\
+  curl -s -X POST ${producer}/api/v1/orders -H 'content-type: application/json'${apiKey ? ` -H 'x-api-key: ${apiKey}'` : ''} \\
     -d '{"type":"MNP","payload":{"customerId":"C00054321","msisdn":"010-9876-5432","donorOperator":"KT","recipientOperator":"SKT","planCode":"LTE_DATA_33"}}'
 
 Press Ctrl-C to stop everything.

@@ -114,11 +114,19 @@ function opsConsolePlan(apps, ports, processorInstances) {
   return [{ ...apps.console, port: ports.opsConsole, env: { PROCESSOR_METRICS_URLS: metricsUrls.join(',') } }];
 }
 
+/**
+ * Each app runs in a process group of its own, so a Ctrl-C in the terminal (SIGINT to the whole
+ * foreground group) reaches only the launcher, which then stops the apps in order (`stopAll`)
+ * instead of every app at once. Apps the launcher did not get to stop are sent SIGTERM when it exits.
+ */
 function startApp(app, env, onLine) {
   const child = spawn(process.execPath, [...imageNodeFlags(app.bundle), app.bundle], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   const { child: _previousChild, exited: _previousExit, exitCode: _previousCode, ...definition } = app;
   const handle = { ...definition, pid: child.pid, child, exitCode: undefined, exited: undefined };
   handle.exited = new Promise((resolve) =>
@@ -137,6 +145,11 @@ function startApp(app, env, onLine) {
   }
   return handle;
 }
+
+const liveChildren = new Set();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGTERM');
+});
 
 /** An app that fails to start says why in its last lines; they go into the error. */
 const LINES_KEPT_FOR_ERRORS = 5;
