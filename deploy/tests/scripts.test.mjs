@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { WORKSPACE_ROOT } from './render.mjs';
 
 const scripts = [
-  ...readdirSync(join(WORKSPACE_ROOT, 'tools/scripts')).filter((file) => file.endsWith('.sh')).map((file) => join(WORKSPACE_ROOT, 'tools/scripts', file)),
+  ...['tools/scripts', 'tools/docker'].flatMap((dir) =>
+    readdirSync(join(WORKSPACE_ROOT, dir)).filter((file) => file.endsWith('.sh')).map((file) => join(WORKSPACE_ROOT, dir, file)),
+  ),
   join(WORKSPACE_ROOT, '.ci/run'),
 ];
 

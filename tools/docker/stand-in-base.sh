@@ -50,7 +50,10 @@ cat >&2 <<EOF
 ################################################################################################
 EOF
 
-command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+if ! command -v debootstrap >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+fi
 mkdir -p "$CACHE"
 rootfs_tar="$CACHE/bookworm-minbase.tar"
 if [[ ! -f "$rootfs_tar" ]]; then

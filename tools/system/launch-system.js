@@ -150,6 +150,17 @@ const liveChildren = new Set();
 process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGTERM');
 });
+// A host without a stop-signal handler of its own (a benchmark, the load generator) would end on
+// Ctrl-C without the 'exit' event, leaving its apps running: they get SIGTERM, then the signal ends
+// the host as it would have. A host with its own handler (npm start) stops them in order itself.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, function stopAppsThenEnd() {
+    if (process.listenerCount(signal) > 1) return;
+    for (const child of liveChildren) child.kill('SIGTERM');
+    process.removeListener(signal, stopAppsThenEnd);
+    process.kill(process.pid, signal);
+  });
+}
 
 /** An app that fails to start says why in its last lines; they go into the error. */
 const LINES_KEPT_FOR_ERRORS = 5;

@@ -18,7 +18,7 @@ Load (open loop: requests leave on schedule, never waiting for earlier answers)
   --mix TYPE=w,...  order types and weights (default: every type with a processor, evenly)
   --seed N          (default 42)
 System (with --launch)
-  --capacity N      backend capacity and budget per type, orders/s (default 50)
+  --capacity N      backend capacity and budget per type, orders/s (default 25)
   --replicas NAME=N,...   extra processor replicas, e.g. mnp-processor=2 (they share one budget via Redis)
   --no-redis        give each replica its own in-process budget instead of the shared Redis one
 Other
@@ -135,7 +135,7 @@ export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
     mix: values.mix,
     seed: positive('seed', values.seed, 42, true),
     launch: values.launch ?? false,
-    capacity: positive('capacity', values.capacity, 50),
+    capacity: positive('capacity', values.capacity, 25),
     replicas: parseReplicas(values.replicas),
     redis: !values['no-redis'],
     producerUrl: values['producer-url'] ?? 'http://127.0.0.1:8000',
