@@ -54,7 +54,7 @@ export function csvReplay(text: string, source: string): Profile {
     else if (index > 0) throw new Error(`${source}:${index + 1}: expected "second,rate", got "${line}"`);
   });
   if (rates.size === 0) throw new Error(`${source}: no "second,rate" rows`);
-  const durationSec = Math.max(...rates.keys()) + 1;
+  const durationSec = [...rates.keys()].reduce((last, second) => Math.max(last, second), 0) + 1;
   return { description: `replay of ${source} (${durationSec} s)`, durationSec, rateAt: (second) => rates.get(second) ?? 0 };
 }
 

@@ -32,4 +32,12 @@ describe('report statistics', () => {
     expect(summarizeLatencies([5, 1, 3])).toEqual({ count: 3, p50: 3, p90: 5, p99: 5, max: 5 });
     expect(summarizeLatencies([])).toEqual({ count: 0, p50: undefined, p90: undefined, p99: undefined, max: undefined });
   });
+
+  it('summarizes the latencies of a million orders (a backlog run) without exceeding the call stack', () => {
+    const latencies = Array.from({ length: 1_000_000 }, (_, index) => (index * 7919) % 1_000_003);
+    const summary = summarizeLatencies(latencies);
+    expect(summary.count).toBe(1_000_000);
+    expect(summary.max).toBe(latencies.reduce((max, value) => Math.max(max, value), 0));
+    expect(summary.p50).toBeLessThanOrEqual(summary.p99 as number);
+  });
 });
