@@ -35,12 +35,3 @@ export function loadConfig<S extends ConfigSchema>(schema: S, env: NodeJS.Proces
   if (problems.length > 0) throw new ConfigError(problems);
   return config as ConfigOf<S>;
 }
-
-/** Lists a schema's variables for documentation and `--help` output. */
-export function describeSchema(schema: ConfigSchema): { name: string; description: string; default: string }[] {
-  return Object.entries(schema).map(([name, variable]) => ({
-    name,
-    description: variable.description,
-    default: variable.secret ? '(secret)' : JSON.stringify(variable.defaultValue ?? null),
-  }));
-}

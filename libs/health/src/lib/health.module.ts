@@ -6,7 +6,6 @@ import { READINESS_PROBES, ShutdownSignal } from './readiness-probe';
 export interface HealthModuleOptions {
   /** A provider of `ReadinessProbe[]` under the READINESS_PROBES token. */
   readonly probes: Provider;
-  readonly imports?: DynamicModule['imports'];
   /** On shutdown, how long to stay up but unready before closing. */
   readonly drainDelayMs?: number;
 }
@@ -17,7 +16,7 @@ export class HealthModule {
   static register(options: HealthModuleOptions): DynamicModule {
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
       providers: [options.probes, { provide: ShutdownSignal, useValue: new ShutdownSignal(options.drainDelayMs) }],
       exports: [ShutdownSignal, READINESS_PROBES],

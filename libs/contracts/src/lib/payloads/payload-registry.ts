@@ -11,5 +11,3 @@ export const ORDER_PAYLOAD_CLASSES = {
   CHANGE: ChangePayload,
   TERMINATION: TerminationPayload,
 } satisfies Record<OrderType, new () => object>;
-
-export type OrderPayloadOf<T extends OrderType> = InstanceType<(typeof ORDER_PAYLOAD_CLASSES)[T]>;
