@@ -70,7 +70,7 @@ export function appConfigSchemas() {
   execFileSync('rm', ['-rf', directory]);
   return {
     'producer-api': Object.keys(config.producerApiSchema),
-    processor: Object.keys(config.processorAppSchema(0)),
+    processor: Object.keys(config.processorAppSchema({ port: 0, concurrency: 1, backendRateLimit: 0, backendMaxConcurrency: 0 })),
     'backend-simulator': Object.keys(config.backendSimulatorAppSchema),
     'ops-console': Object.keys(config.opsConsoleAppSchema),
   };

@@ -1,9 +1,5 @@
+import { CHANGE_ORDER_TYPE } from '@bss/contracts';
 import { bootstrapProcessor } from '@bss/processor-kit';
 import { ChangeOrderHandler } from './app/change-order.handler';
 
-void bootstrapProcessor({
-  service: 'change-processor',
-  orderType: 'CHANGE',
-  handler: ChangeOrderHandler,
-  defaultPort: 8083,
-});
+void bootstrapProcessor({ orderType: CHANGE_ORDER_TYPE, handler: ChangeOrderHandler });

@@ -1,9 +1,5 @@
+import { MNP_ORDER_TYPE } from '@bss/contracts';
 import { bootstrapProcessor } from '@bss/processor-kit';
 import { MnpOrderHandler } from './app/mnp-order.handler';
 
-void bootstrapProcessor({
-  service: 'mnp-processor',
-  orderType: 'MNP',
-  handler: MnpOrderHandler,
-  defaultPort: 8082,
-});
+void bootstrapProcessor({ orderType: MNP_ORDER_TYPE, handler: MnpOrderHandler });

@@ -1,9 +1,5 @@
+import { SUBSCRIPTION_ORDER_TYPE } from '@bss/contracts';
 import { bootstrapProcessor } from '@bss/processor-kit';
 import { SubscriptionOrderHandler } from './app/subscription-order.handler';
 
-void bootstrapProcessor({
-  service: 'subscription-processor',
-  orderType: 'SUBSCRIPTION',
-  handler: SubscriptionOrderHandler,
-  defaultPort: 8081,
-});
+void bootstrapProcessor({ orderType: SUBSCRIPTION_ORDER_TYPE, handler: SubscriptionOrderHandler });

@@ -1,9 +1,5 @@
+import { TERMINATION_ORDER_TYPE } from '@bss/contracts';
 import { bootstrapProcessor } from '@bss/processor-kit';
 import { TerminationOrderHandler } from './app/termination-order.handler';
 
-void bootstrapProcessor({
-  service: 'termination-processor',
-  orderType: 'TERMINATION',
-  handler: TerminationOrderHandler,
-  defaultPort: 8084,
-});
+void bootstrapProcessor({ orderType: TERMINATION_ORDER_TYPE, handler: TerminationOrderHandler });

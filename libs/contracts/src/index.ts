@@ -1,6 +1,7 @@
 // class-transformer's @Type reads decorator metadata: whoever imports the contracts needs the polyfill.
 import 'reflect-metadata';
 export * from './lib/order-type';
+export * from './lib/order-types';
 export * from './lib/routing';
 export * from './lib/envelope';
 export * from './lib/order-request';
@@ -9,9 +10,4 @@ export * from './lib/strict-json';
 export * from './lib/validation-error';
 export * from './lib/fixtures';
 export * from './lib/payloads/field-rules';
-export * from './lib/payloads/payload-registry';
-export * from './lib/payloads/subscription.payload';
-export * from './lib/payloads/mnp.payload';
-export * from './lib/payloads/change.payload';
-export * from './lib/payloads/termination.payload';
 export * from './lib/payloads/seed-message.payload';

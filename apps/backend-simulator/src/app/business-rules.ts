@@ -1,20 +1,14 @@
-import { OrderType } from '@bss/contracts';
+import { definitionOf, OrderType } from '@bss/contracts';
 
 /**
  * Customers the simulated backend refuses on business grounds: ids starting with C999. A real
  * backend's reasons (bad credit, number not portable, ...) are outcomes for the order, not faults:
- * it answers 422 and the processor records the rejection instead of retrying.
+ * it answers 422 with the type's own reason (from its definition) and the processor records the
+ * rejection instead of retrying.
  */
 const REFUSED_CUSTOMER_PREFIX = 'C999';
 
-const REJECTION_REASONS: Record<OrderType, string> = {
-  SUBSCRIPTION: 'credit check failed',
-  MNP: 'number is not portable',
-  CHANGE: 'new holder failed the identity check',
-  TERMINATION: 'line has an unpaid balance',
-};
-
 export function businessRejection(type: OrderType, payload: unknown): string | undefined {
   const customerId = (payload as { customerId?: unknown } | null)?.customerId;
-  return typeof customerId === 'string' && customerId.startsWith(REFUSED_CUSTOMER_PREFIX) ? REJECTION_REASONS[type] : undefined;
+  return typeof customerId === 'string' && customerId.startsWith(REFUSED_CUSTOMER_PREFIX) ? definitionOf(type).businessRejection : undefined;
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { ChangePayload, OrderEnvelope } from '@bss/contracts';
+import { OrderOf } from '@bss/contracts';
 import { BackendClient, HandlesOrders, OrderContext, OrderOutcome } from '@bss/processor-kit';
 
 /** CHANGE orders. This handler is the one file of this app a team edits. */
@@ -9,7 +9,7 @@ export class ChangeOrderHandler {
   constructor(private readonly backend: BackendClient) {}
 
   @HandlesOrders('CHANGE')
-  handle(@Payload() order: OrderEnvelope<ChangePayload>, @Ctx() context: OrderContext): Promise<OrderOutcome> {
+  handle(@Payload() order: OrderOf<'CHANGE'>, @Ctx() context: OrderContext): Promise<OrderOutcome> {
     return this.backend.submit(order, context);
   }
 }

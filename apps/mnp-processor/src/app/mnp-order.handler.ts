@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { MnpPayload, OrderEnvelope } from '@bss/contracts';
+import { OrderOf } from '@bss/contracts';
 import { BackendClient, HandlesOrders, OrderContext, OrderOutcome } from '@bss/processor-kit';
 
 /** Port-ins: the clearing house moves the number from the donor operator, provisioning activates it. */
@@ -9,7 +9,7 @@ export class MnpOrderHandler {
   constructor(private readonly backend: BackendClient) {}
 
   @HandlesOrders('MNP')
-  handle(@Payload() order: OrderEnvelope<MnpPayload>, @Ctx() context: OrderContext): Promise<OrderOutcome> {
+  handle(@Payload() order: OrderOf<'MNP'>, @Ctx() context: OrderContext): Promise<OrderOutcome> {
     return this.backend.submit(order, context);
   }
 }

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './load-config';
-import { brokerSchema, commonSchema, processorSchema, producerSchema } from './schemas';
+import { brokerSchema, commonSchema, processorSchema as processorSchemaWith, producerSchema } from './schemas';
+
+const processorSchema = processorSchemaWith({ concurrency: 10, backendRateLimit: 100, backendMaxConcurrency: 20 });
 
 const processorApp = { ...commonSchema, ...brokerSchema, ...processorSchema };
 

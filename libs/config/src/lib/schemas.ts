@@ -110,10 +110,17 @@ export const httpEdgeSchema = {
   }),
 };
 
-export const processorSchema = {
+/** A processor's own defaults: each order type's definition states what its backend bears. */
+export interface ProcessorDefaults {
+  readonly concurrency: number;
+  readonly backendRateLimit: number;
+  readonly backendMaxConcurrency: number;
+}
+
+export const processorSchema = (defaults: ProcessorDefaults) => ({
   MAX_RETRIES: integer({ min: 0, max: 50, default: 3, description: 'Retries of a retryable failure before dead-lettering' }),
   BATCH_SIZE: integer({ min: 1, max: 10_000, default: 100, description: 'Upper bound of prefetch (caps CONCURRENCY)' }),
-  CONCURRENCY: integer({ min: 1, max: 10_000, default: 10, description: 'Orders processed at once (= prefetch)' }),
+  CONCURRENCY: integer({ min: 1, max: 10_000, default: defaults.concurrency, description: 'Orders processed at once (= prefetch)' }),
   RETRY_BACKOFF_MS: integerList({
     min: 0,
     max: 86_400_000,
@@ -143,13 +150,13 @@ export const processorSchema = {
   BACKEND_RATE_LIMIT: integer({
     min: 0,
     max: 1_000_000,
-    default: 100,
+    default: defaults.backendRateLimit,
     description: 'Backend calls per second for this order type, all replicas together (0 = unlimited)',
   }),
   BACKEND_MAX_CONCURRENCY: integer({
     min: 0,
     max: 100_000,
-    default: 20,
+    default: defaults.backendMaxConcurrency,
     description: 'Backend calls in flight for this order type, all replicas together (0 = unlimited)',
   }),
   REDIS_URL: url({
@@ -163,7 +170,7 @@ export const processorSchema = {
     default: 'http://127.0.0.1:8090',
     description: 'Base URL of the BSS backend (the simulator locally)',
   }),
-};
+});
 
 export const backendSimulatorSchema = {
   SIM_SERVICE_TIME_MS: integer({ min: 0, max: 60_000, default: 5, description: 'Time the simulated backend spends per order at light load' }),
@@ -241,7 +248,12 @@ export const opsConsoleSchema = {
 /** Every app's whole schema, in one place: the apps load them, the deployment checks derive env keys from them. */
 export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...httpEdgeSchema, ...producerSchema };
 
-export const processorAppSchema = (defaultPort: number) => ({ ...commonSchema, ...brokerSchema, ...httpSchema(defaultPort), ...processorSchema });
+export const processorAppSchema = (defaults: ProcessorDefaults & { readonly port: number }) => ({
+  ...commonSchema,
+  ...brokerSchema,
+  ...httpSchema(defaults.port),
+  ...processorSchema(defaults),
+});
 
 export const backendSimulatorAppSchema = { ...commonSchema, ...httpSchema(8090), ...backendSimulatorSchema };
 

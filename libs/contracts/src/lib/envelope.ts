@@ -1,5 +1,4 @@
-import { isOrderType, OrderType } from './order-type';
-import { ORDER_PAYLOAD_CLASSES } from './payloads/payload-registry';
+import { definitionOf, isOrderType, OrderType, PayloadOf } from './order-type';
 import { SeedMessagePayload } from './payloads/seed-message.payload';
 import { isPlainObject, validateAs } from './validate';
 import { FieldError } from './validation-error';
@@ -33,6 +32,9 @@ export interface OrderEnvelope<P = unknown> {
   readonly origin: OrderOrigin;
   readonly payload: P;
 }
+
+/** An order of type `T`, its payload typed by that type's definition. */
+export type OrderOf<T extends OrderType> = OrderEnvelope<PayloadOf<T>> & { readonly type: T };
 
 export type EnvelopeDefect =
   | 'invalid-json'
@@ -83,7 +85,7 @@ export function encodeEnvelope(envelope: OrderEnvelope): Buffer {
 export function validatePayload(type: OrderType, origin: OrderOrigin, payload: unknown) {
   return origin === 'seed-compat'
     ? validateAs(SeedMessagePayload, payload, 'payload')
-    : validateAs<object>(ORDER_PAYLOAD_CLASSES[type], payload, 'payload');
+    : validateAs<object>(definitionOf(type).payload, payload, 'payload');
 }
 
 export function describeFieldErrors(errors: FieldError[]): string {

@@ -1,4 +1,5 @@
 import { ORDER_TYPES, OrderType } from './order-type';
+import { ORDER_TYPE_DEFINITIONS } from './order-types';
 
 export const DEFAULT_TOPOLOGY_PREFIX = 'bss.orders';
 
@@ -38,12 +39,9 @@ export function allOrderQueues(names: TopologyNames): string[] {
 }
 
 /** The downstream backend's resource per order type (its API, which processors call). */
-export const BACKEND_RESOURCES: Readonly<Record<OrderType, string>> = {
-  SUBSCRIPTION: 'subscriptions',
-  MNP: 'number-ports',
-  CHANGE: 'ownership-changes',
-  TERMINATION: 'terminations',
-};
+export const BACKEND_RESOURCES = Object.fromEntries(ORDER_TYPE_DEFINITIONS.map((definition) => [definition.type, definition.backendResource])) as Readonly<
+  Record<OrderType, string>
+>;
 
 export function orderTypeOfBackendResource(resource: string): OrderType | undefined {
   return ORDER_TYPES.find((type) => BACKEND_RESOURCES[type] === resource);

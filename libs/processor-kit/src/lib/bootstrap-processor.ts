@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { OrderType } from '@bss/contracts';
+import { OrderType, OrderTypeDefinition, processorNameOf } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
 import { BrokerConnectionCloser, connectionFromSettings, declareTopology, topologyFromSettings } from '@bss/messaging';
@@ -54,36 +54,34 @@ async function declareTopologyOnce(config: ProcessorConfig, service: string, log
   }
 }
 
-export interface ProcessorDefinition {
-  /** The app's name: in logs, in the backend ledger, in RabbitMQ's connection list. */
-  readonly service: string;
-  readonly orderType: OrderType;
-  /** The controller with the `@HandlesOrders(orderType)` method. */
+export interface ProcessorApp {
+  /** The order type it processes: its queue, its backend resource, its default settings. */
+  readonly orderType: OrderTypeDefinition<OrderType>;
+  /** The controller with the `@HandlesOrders(type)` method. */
   readonly handler: Type<unknown>;
-  readonly defaultPort: number;
+  /** The app's name (logs, backend ledger, RabbitMQ's connection list); `<type>-processor` unless set. */
+  readonly service?: string;
 }
 
-/**
- * Starts a processor app: validated config, JSON logs, the broker connection, the order transport,
- * and an HTTP server for health. A processor's own code is its handler; everything else is here.
- */
-export function bootstrapProcessor(definition: ProcessorDefinition): Promise<void> {
-  return startOrExit(definition.service, async () => {
-    const config = loadConfig(processorConfigSchema(definition.defaultPort));
-    const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL });
-    if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, definition.service, logger);
-    const connection = connectionFromSettings(config, definition.service, logger);
-    const publishConnection = connectionFromSettings(config, `${definition.service} (retries and dead letters)`, logger);
+export function bootstrapProcessor(processor: ProcessorApp): Promise<void> {
+  const service = processor.service ?? processorNameOf(processor.orderType);
+  const orderType = processor.orderType.type;
+  return startOrExit(service, async () => {
+    const config = loadConfig(processorConfigSchema(processor.orderType.processor));
+    const logger = createLogger({ service, level: config.LOG_LEVEL });
+    if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, service, logger);
+    const connection = connectionFromSettings(config, service, logger);
+    const publishConnection = connectionFromSettings(config, `${service} (retries and dead letters)`, logger);
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
     const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
-    const processorMetrics = new ProcessorMetrics(metrics, definition.orderType);
+    const processorMetrics = new ProcessorMetrics(metrics, orderType);
     processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
     const retrySchedule = retryScheduleOf(config);
     const topology = topologyFromSettings(config, retryStepsOf(retrySchedule));
     const server = new OrderQueueServer(connection, {
-      orderType: definition.orderType,
-      processor: definition.service,
+      orderType,
+      processor: service,
       topology,
       prefetch: prefetchOf(config),
       timeoutMs: config.PROCESSING_TIMEOUT_SEC * 1000,
@@ -100,13 +98,13 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
       describe: () => ({ connected: connection.isConnected(), publishConnected: publishConnection.isConnected(), inFlight: server.inFlightCount() }),
     };
     // One order in flight makes at most one backend call at a time.
-    const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, definition.orderType, redis), processorMetrics, {
+    const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, orderType, redis), processorMetrics, {
       maxSockets: prefetchOf(config),
     });
 
     @Module({
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } }), MetricsModule.register(metrics)],
-      controllers: [definition.handler],
+      controllers: [processor.handler],
       providers: [
         { provide: BackendClient, useValue: backend },
         { provide: BackendClientCloser, useValue: new BackendClientCloser(backend) },
@@ -127,8 +125,8 @@ export function bootstrapProcessor(definition: ProcessorDefinition): Promise<voi
     await app.listen(config.PORT, config.HOST);
     logger.info(
       {
-        orderType: definition.orderType,
-        queue: topology.names.queueFor(definition.orderType),
+        orderType,
+        queue: topology.names.queueFor(orderType),
         prefetch: prefetchOf(config),
         retryBackoffMs: retrySchedule.backoffMs,
         maxRetries: retrySchedule.maxRetries,

@@ -1,7 +1,11 @@
 import { ConfigOf, processorAppSchema } from '@bss/config';
+import { ProcessorSettings } from '@bss/contracts';
 import { RetrySchedule } from './retry-policy';
 
-export const processorConfigSchema = processorAppSchema;
+/** A processor's settings, each defaulting to what its order type's definition states. */
+export function processorConfigSchema(settings: ProcessorSettings) {
+  return processorAppSchema(settings);
+}
 
 export type ProcessorConfig = ConfigOf<ReturnType<typeof processorConfigSchema>>;
 

@@ -11,7 +11,8 @@ import {
   ValidationArguments,
   registerDecorator,
 } from 'class-validator';
-import { BUSINESS_REGISTRATION_PATTERN, IsCustomerId, IsMsisdn } from './field-rules';
+import { defineOrderType } from './define-order-type';
+import { BUSINESS_REGISTRATION_PATTERN, IsCustomerId, IsMsisdn } from '../payloads/field-rules';
 
 export const OWNERSHIP_CHANGE_KINDS = ['PERSONAL', 'CORPORATE', 'FAMILY'] as const;
 export type OwnershipChangeKind = (typeof OWNERSHIP_CHANGE_KINDS)[number];
@@ -91,3 +92,24 @@ function holderProblem(change: ChangePayload, holder: unknown): string | undefin
   }
   return undefined;
 }
+
+export const CHANGE_ORDER_TYPE = defineOrderType({
+  type: 'CHANGE',
+  summary: 'change of ownership (명의변경)',
+  payload: ChangePayload,
+  example: {
+    customerId: 'C00011111',
+    msisdn: '010-2222-3333',
+    changeKind: 'FAMILY',
+    newHolder: { customerId: 'C00022222', name: '김민수', relationship: 'CHILD' },
+  },
+  backendResource: 'ownership-changes',
+  businessRejection: 'new holder failed the identity check',
+  processor: {
+    port: 8083,
+    concurrency: 10,
+    backendRateLimit: 60,
+    backendMaxConcurrency: 20,
+    autoscaling: { maxReplicas: 3, queueLengthTarget: 200, activationQueueLength: 10 },
+  },
+});
