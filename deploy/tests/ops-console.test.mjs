@@ -106,7 +106,7 @@ test('minikube gives the console one RabbitMQ user for AMQP and the management A
   const secret = renderOverlay('minikube').find((object) => object.kind === 'Secret' && object.metadata.name === 'bss-secrets');
   const userOf = (key) => new URL(Buffer.from(secret.data[key].replace(/\s/g, ''), 'base64').toString()).username;
   assert.equal(userOf('OPS_CONSOLE_RABBITMQ_MANAGEMENT_URL'), userOf('OPS_CONSOLE_RABBITMQ_URL'));
-  const setup = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/setup-users.sh'), 'utf8');
+  const setup = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/grants.sh'), 'utf8');
   assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\\\.orders$' '^bss\\\\.orders\\\\.dead$'`));
 });
 

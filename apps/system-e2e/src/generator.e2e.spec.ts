@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -27,6 +27,13 @@ function run(copy: string, command: string, args: string[]): string {
   }
 }
 
+/** deploy/ and the README as text, file by file: what a render may change. */
+function renderInputsOf(copy: string): Record<string, string> {
+  const files = readdirSync(join(copy, 'deploy'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  const texts = files.map((entry) => [join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8')]);
+  return Object.fromEntries([...texts, ['README.md', readFileSync(join(copy, 'README.md'), 'utf8')]]);
+}
+
 describe('a new order type is one generator run', () => {
   const copy = mkdtempSync(join(tmpdir(), 'workspace-'));
   const names = uniqueTopology('simswap');
@@ -51,7 +58,7 @@ describe('a new order type is one generator run', () => {
     run(copy, 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '-p', 'simswap-processor', 'contracts', '--output-style=static']);
   });
 
-  it('renders the overlays with the new processor, its autoscaler and its RabbitMQ user', () => {
+  it('renders the overlays with the new processor, its autoscaler, its queue and its RabbitMQ user, as deploy:render would', () => {
     cpSync(join(copy, 'deploy/base/secrets.env.example'), join(copy, 'deploy/base/secrets.env'));
     for (const overlay of ['minikube', 'production']) {
       const objects = parseAllDocuments(run(copy, 'kubectl', ['kustomize', `deploy/overlays/${overlay}`])).map((document) => document.toJS());
@@ -59,7 +66,12 @@ describe('a new order type is one generator run', () => {
       expect(named('Deployment')).toContain('simswap-processor');
       expect(named('ScaledObject')).toContain('simswap-processor');
     }
-    expect(readFileSync(join(copy, 'deploy/overlays/minikube/rabbitmq/setup-users.sh'), 'utf8')).toContain('SIMSWAP_PROCESSOR_RABBITMQ_URL');
+    expect(readFileSync(join(copy, 'deploy/overlays/minikube/rabbitmq/grants.sh'), 'utf8')).toContain('SIMSWAP_PROCESSOR_RABBITMQ_URL');
+    const topology = parseAllDocuments(readFileSync(join(copy, 'deploy/overlays/production/topology.yaml'), 'utf8')).map((document) => document.toJS());
+    expect(topology.find((object) => object.kind === 'Queue' && object.spec.name === 'bss.orders.simswap')).toBeDefined();
+    const generated = renderInputsOf(copy);
+    run(copy, 'npx', ['nx', 'run', 'deploy:render']);
+    expect(renderInputsOf(copy)).toEqual(generated);
   });
 
   it('sends a SIMSWAP order through the running system to the backend ledger', async () => {

@@ -26,15 +26,6 @@ grant() {
   echo "user $user: configure=$configure write=$write read=$read"
 }
 
-# The producer may only publish to the orders exchange.
-grant "$PRODUCER_RABBITMQ_URL" "" '^$' '^bss\\.orders$' '^$'
-# Each processor may only consume its queue and publish retries and dead letters.
-grant "$SUBSCRIPTION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.subscription$'
-grant "$MNP_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.mnp$'
-grant "$CHANGE_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.change$'
-grant "$TERMINATION_PROCESSOR_RABBITMQ_URL" "" '^$' '^bss\\.orders\\.(retry\\.[0-9]+|dlx)$' '^bss\\.orders\\.termination$'
-# The ops console consumes dead letters, republishes replays to the orders exchange, and reads queue
-# statistics from the management API (monitoring tag).
-grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\.orders$' '^bss\\.orders\\.dead$'
-# KEDA only reads queue statistics.
-grant "$KEDA_RABBITMQ_HOST" "monitoring" '^$' '^$' '^$'
+# The grants follow from the topology and the order types: rendered by `npx nx run deploy:render`.
+# shellcheck source=grants.sh
+. "$(dirname "$0")/grants.sh"

@@ -19,7 +19,7 @@ export interface TopologyOptions {
  * at-least-once dead-letter strategy needs `reject-publish`, which is also what turns a full queue
  * into a publisher nack (HTTP 503) instead of silently dropping the oldest orders.
  */
-export function orderQueueArguments(options: TopologyOptions): Record<string, unknown> {
+export function orderQueueArguments(options: Pick<TopologyOptions, 'names' | 'maxLength' | 'deliveryLimit'>): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
     'x-max-length': options.maxLength,
@@ -38,13 +38,60 @@ export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 
  * original routing key, i.e. to the end of its type's queue. The arguments do not depend on the
  * schedule, so changing RETRY_BACKOFF_MS never conflicts with queues that already exist.
  */
-export function retryQueueArguments(options: TopologyOptions): Record<string, unknown> {
+export function retryQueueArguments(options: Pick<TopologyOptions, 'names'>): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
     'x-dead-letter-exchange': options.names.ordersExchange,
     'x-dead-letter-strategy': 'at-least-once',
     'x-overflow': 'reject-publish',
   };
+}
+
+export interface ExchangeSpec {
+  readonly name: string;
+  readonly type: 'topic' | 'fanout';
+}
+
+export interface QueueSpec {
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+}
+
+export interface BindingSpec {
+  readonly exchange: string;
+  readonly queue: string;
+  readonly routingKey: string;
+}
+
+/** Every durable exchange, queue and binding of the topology, as data. */
+export interface TopologyPlan {
+  readonly exchanges: readonly ExchangeSpec[];
+  readonly queues: readonly QueueSpec[];
+  readonly bindings: readonly BindingSpec[];
+}
+
+/**
+ * The topology as data: what apps declare at start-up and what the deployment renders as the
+ * production broker's resources are this one plan, so the two cannot drift apart.
+ */
+export function topologyPlan(options: Omit<TopologyOptions, 'declare'>): TopologyPlan {
+  const { names } = options;
+  const exchanges: ExchangeSpec[] = [
+    { name: names.ordersExchange, type: 'topic' },
+    { name: names.deadLetterExchange, type: 'fanout' },
+  ];
+  const queues: QueueSpec[] = [{ name: names.deadLetterQueue, arguments: DEAD_LETTER_QUEUE_ARGUMENTS }];
+  const bindings: BindingSpec[] = [{ exchange: names.deadLetterExchange, queue: names.deadLetterQueue, routingKey: '' }];
+  for (let step = 1; step <= options.retrySteps; step += 1) {
+    exchanges.push({ name: names.retryExchangeFor(step), type: 'fanout' });
+    queues.push({ name: names.retryQueueFor(step), arguments: retryQueueArguments(options) });
+    bindings.push({ exchange: names.retryExchangeFor(step), queue: names.retryQueueFor(step), routingKey: '' });
+  }
+  for (const type of options.types ?? ORDER_TYPES) {
+    queues.push({ name: names.queueFor(type), arguments: orderQueueArguments(options) });
+    bindings.push({ exchange: names.ordersExchange, queue: names.queueFor(type), routingKey: names.routingKeyFor(type) });
+  }
+  return { exchanges, queues, bindings };
 }
 
 /**
@@ -54,21 +101,10 @@ export function retryQueueArguments(options: TopologyOptions): Record<string, un
  */
 export async function declareTopology(channel: Channel, options: TopologyOptions): Promise<void> {
   if (!options.declare) return;
-  const { names } = options;
-  await channel.assertExchange(names.ordersExchange, 'topic', { durable: true });
-  await channel.assertExchange(names.deadLetterExchange, 'fanout', { durable: true });
-  await channel.assertQueue(names.deadLetterQueue, { durable: true, arguments: DEAD_LETTER_QUEUE_ARGUMENTS });
-  await channel.bindQueue(names.deadLetterQueue, names.deadLetterExchange, '');
-  for (let step = 1; step <= options.retrySteps; step += 1) {
-    await channel.assertExchange(names.retryExchangeFor(step), 'fanout', { durable: true });
-    await channel.assertQueue(names.retryQueueFor(step), { durable: true, arguments: retryQueueArguments(options) });
-    await channel.bindQueue(names.retryQueueFor(step), names.retryExchangeFor(step), '');
-  }
-  for (const type of options.types ?? ORDER_TYPES) {
-    const queue = names.queueFor(type);
-    await channel.assertQueue(queue, { durable: true, arguments: orderQueueArguments(options) });
-    await channel.bindQueue(queue, names.ordersExchange, names.routingKeyFor(type));
-  }
+  const plan = topologyPlan(options);
+  for (const exchange of plan.exchanges) await channel.assertExchange(exchange.name, exchange.type, { durable: true });
+  for (const queue of plan.queues) await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
+  for (const binding of plan.bindings) await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
 }
 
 /** The topology settings as the apps' configuration names them. */

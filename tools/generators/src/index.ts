@@ -1,0 +1,2 @@
+export { default as processorGenerator } from './processor/generator';
+export { default as deployRenderGenerator } from './deploy-render/generator';
