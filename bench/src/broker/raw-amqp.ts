@@ -35,7 +35,10 @@ export async function deleteQueue(connection: ChannelModel, queue: string): Prom
 /** The order topology under `prefix`, declared as a processor declares it (same arguments). */
 export async function declareOrderTopology(connection: ChannelModel, prefix: string): Promise<TopologyNames> {
   const channel = await connection.createChannel();
-  const topology = topologyFromSettings({ QUEUE_NAME: prefix, DECLARE_TOPOLOGY: true, ...BENCH_QUEUE_SETTINGS }, PROCESSOR_RETRY_STEPS);
+  const topology = topologyFromSettings(
+    { QUEUE_NAME: prefix, DECLARE_TOPOLOGY: true, ...BENCH_QUEUE_SETTINGS },
+    { retrySteps: PROCESSOR_RETRY_STEPS, deferrals: true },
+  );
   await declareTopology(channel, topology);
   await channel.close();
   return topologyNames(prefix);

@@ -1,6 +1,7 @@
 export * from './lib/errors';
 export * from './lib/broker-logger';
 export * from './lib/broker-connection';
+export * from './lib/deferral-ladder';
 export * from './lib/topology';
 export * from './lib/topology-keeper';
 export * from './lib/confirm-session';

@@ -1,4 +1,5 @@
 import { ORDER_TYPES, TopologyNames } from '@bss/contracts';
+import { DEFERRAL_DELAYS_MS } from '@bss/messaging';
 
 /** RabbitMQ's management HTTP API: consumers per queue, a look at dead letters, cleanup. */
 export class ManagementApi {
@@ -38,6 +39,10 @@ export class ManagementApi {
     for (let step = 1; step <= retrySteps; step += 1) {
       queues.push(names.retryQueueFor(step));
       exchanges.push(names.retryExchangeFor(step));
+    }
+    for (const delayMs of DEFERRAL_DELAYS_MS) {
+      queues.push(names.deferralQueueFor(delayMs));
+      exchanges.push(names.deferralExchangeFor(delayMs));
     }
     for (const queue of queues) await this.request('DELETE', `/api/queues/%2F/${encodeURIComponent(queue)}`);
     for (const exchange of exchanges) await this.request('DELETE', `/api/exchanges/%2F/${encodeURIComponent(exchange)}`);

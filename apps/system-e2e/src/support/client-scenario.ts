@@ -1,4 +1,5 @@
 import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
+import { DEFERRAL_DELAYS_MS } from '@bss/messaging';
 import { BrokerProbe, uniqueTopology } from '@bss/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { BehavingClient, clientOrder, ClientOrderRecord, placeOpenLoop } from './behaving-client';
@@ -126,7 +127,7 @@ const RETRY_STEPS_TO_WATCH = 8;
 
 /**
  * Waits until the system has nothing left to do: every accepted order in the ledger or among the
- * dead letters, no message ready in any order or retry queue, and the ledger unchanged for two
+ * dead letters, no message ready in any order, retry or deferral queue, and the ledger unchanged for two
  * polls — a second copy of an order still on its way could otherwise be applied after the audit.
  * Dead letters are counted while waiting (nothing taken off and put back, which would count towards
  * the queue's delivery limit) and taken off at the end.
@@ -154,9 +155,13 @@ async function settle(scenario: ClientScenario, context: ScenarioContext, record
   return messages.map(deadLetterOf);
 }
 
-/** Messages ready in the order queues and the retry queues, those that exist. */
+/** Messages ready in the order queues and the retry and deferral queues, those that exist. */
 async function readyInWorkQueues(probe: BrokerProbe, names: TopologyNames): Promise<number> {
-  const queues = [...ORDER_TYPES.map((type) => names.queueFor(type)), ...Array.from({ length: RETRY_STEPS_TO_WATCH }, (_, step) => names.retryQueueFor(step + 1))];
+  const queues = [
+    ...ORDER_TYPES.map((type) => names.queueFor(type)),
+    ...Array.from({ length: RETRY_STEPS_TO_WATCH }, (_, step) => names.retryQueueFor(step + 1)),
+    ...DEFERRAL_DELAYS_MS.map((delayMs) => names.deferralQueueFor(delayMs)),
+  ];
   const counts = await Promise.all(queues.map((queue) => probe.messageCount(queue).catch(() => 0)));
   return counts.reduce((sum, count) => sum + count, 0);
 }

@@ -4,9 +4,9 @@
 # and bss-config (deploy/base/config.yaml): change those and render again, never this file;
 # a test fails when what is committed differs from what renders.
 grant "$PRODUCER_RABBITMQ_URL" "" '^$' '^bss\\.orders$' '^$'
-grant "$SUBSCRIPTION_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3)$' '^bss\\.orders\\.subscription$'
-grant "$MNP_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3)$' '^bss\\.orders\\.mnp$'
-grant "$CHANGE_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3)$' '^bss\\.orders\\.change$'
-grant "$TERMINATION_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3)$' '^bss\\.orders\\.termination$'
+grant "$SUBSCRIPTION_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3|bss\\.orders\\.deferral\\.1000ms|bss\\.orders\\.deferral\\.5000ms|bss\\.orders\\.deferral\\.15000ms|bss\\.orders\\.deferral\\.60000ms)$' '^bss\\.orders\\.subscription$'
+grant "$MNP_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3|bss\\.orders\\.deferral\\.1000ms|bss\\.orders\\.deferral\\.5000ms|bss\\.orders\\.deferral\\.15000ms|bss\\.orders\\.deferral\\.60000ms)$' '^bss\\.orders\\.mnp$'
+grant "$CHANGE_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3|bss\\.orders\\.deferral\\.1000ms|bss\\.orders\\.deferral\\.5000ms|bss\\.orders\\.deferral\\.15000ms|bss\\.orders\\.deferral\\.60000ms)$' '^bss\\.orders\\.change$'
+grant "$TERMINATION_PROCESSOR_RABBITMQ_URL" "" '^$' '^(bss\\.orders\\.dlx|bss\\.orders\\.retry\\.1|bss\\.orders\\.retry\\.2|bss\\.orders\\.retry\\.3|bss\\.orders\\.deferral\\.1000ms|bss\\.orders\\.deferral\\.5000ms|bss\\.orders\\.deferral\\.15000ms|bss\\.orders\\.deferral\\.60000ms)$' '^bss\\.orders\\.termination$'
 grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\.orders$' '^bss\\.orders\\.dead$'
 grant "$KEDA_RABBITMQ_HOST" "monitoring" '^$' '^$' '^$'

@@ -19,6 +19,13 @@ export interface TopologyNames {
   /** Fanout exchange and delay queue of retry step `step` (1-based); the queue dead-letters back to the orders exchange. */
   retryExchangeFor(step: number): string;
   retryQueueFor(step: number): string;
+  /**
+   * Fanout exchange and delay queue of the deferral step that waits `delayMs`; the queue dead-letters
+   * back to the orders exchange. The delay is in the name because it is also in the queue's arguments
+   * (its TTL), which a declared queue can never change: another delay is another queue.
+   */
+  deferralExchangeFor(delayMs: number): string;
+  deferralQueueFor(delayMs: number): string;
 }
 
 export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): TopologyNames {
@@ -31,7 +38,14 @@ export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): Topolog
     routingKeyFor: (type) => `order.${type.toLowerCase()}`,
     retryExchangeFor: (step) => `${prefix}.retry.${step}`,
     retryQueueFor: (step) => `${prefix}.retry.${step}`,
+    deferralExchangeFor: (delayMs) => deferralName(prefix, delayMs),
+    deferralQueueFor: (delayMs) => deferralName(prefix, delayMs),
   };
+}
+
+function deferralName(prefix: string, delayMs: number): string {
+  if (!Number.isSafeInteger(delayMs) || delayMs <= 0) throw new RangeError(`a deferral delay is a positive whole number of ms, not ${delayMs}`);
+  return `${prefix}.deferral.${delayMs}ms`;
 }
 
 export function allOrderQueues(names: TopologyNames): string[] {

@@ -6,7 +6,8 @@ import { ConfirmedPublisher } from './confirmed-publisher';
 import { isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError } from './errors';
 import { ConsumedMessage, DEAD_LETTER_HEADERS, Disposition, OrderConsumer } from './order-consumer';
 import { inspectQueues } from './queue-inspector';
-import { declareTopology, orderQueueArguments, TopologyOptions } from './topology';
+import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
+import { declareTopology, deferralQueueArguments, orderQueueArguments, TopologyOptions } from './topology';
 
 function envelopeOf(type: OrderType): OrderEnvelope {
   return {
@@ -45,7 +46,7 @@ describe('messaging against the real broker', () => {
 
   beforeEach(() => {
     names = uniqueTopology('messaging');
-    topology = { names, maxLength: 1000, deliveryLimit: 5, retrySteps: 2, declare: true };
+    topology = { names, maxLength: 1000, deliveryLimit: 5, retrySteps: 2, deferrals: true, declare: true };
   });
 
   afterEach(async () => {
@@ -78,6 +79,27 @@ describe('messaging against the real broker', () => {
     await expect(redeclareWith({ 'x-max-length': 999 })).rejects.toThrow(/PRECONDITION_FAILED.*x-max-length/);
     await expect(redeclareWith({ 'x-queue-type': 'classic' })).rejects.toThrow(/PRECONDITION_FAILED.*x-queue-type/);
     await expect(redeclareWith({ 'x-overflow': 'drop-head' })).rejects.toThrow(/PRECONDITION_FAILED.*x-overflow/);
+  });
+
+  it('declares one deferral queue per step with the TTL on the queue, so another step is another queue, never a conflict', async () => {
+    await probe.onChannel((channel) => declareTopology(channel, topology));
+    expect(deferralQueueArguments(topology, 5000)).toEqual({
+      'x-queue-type': 'quorum',
+      'x-message-ttl': 5000,
+      'x-dead-letter-exchange': names.ordersExchange,
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    });
+    for (const delayMs of DEFERRAL_DELAYS_MS) {
+      const queue = names.deferralQueueFor(delayMs);
+      await expect(
+        probe.onChannel((channel) => channel.assertQueue(queue, { durable: true, arguments: deferralQueueArguments(topology, delayMs) })),
+      ).resolves.toMatchObject({ queue, messageCount: 0 });
+    }
+    const stepOf5s = names.deferralQueueFor(5000);
+    await expect(
+      probe.onChannel((channel) => channel.assertQueue(stepOf5s, { durable: true, arguments: deferralQueueArguments(topology, 6000) })),
+    ).rejects.toThrow(/PRECONDITION_FAILED.*x-message-ttl/);
   });
 
   it('confirms a published order and routes it to its type queue only, with our headers', async () => {
@@ -313,6 +335,64 @@ describe('messaging against the real broker', () => {
       await consumer.stop(1000);
       for (const step of [1, 2]) expect(await probe.messageCount(names.retryQueueFor(step))).toBe(0);
       expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
+    });
+
+    it('sends a deferral through the deferral queue of its step back to the end of the queue, its attempt not spent', async () => {
+      const publisher = await readyPublisher();
+      const seen: { message: ConsumedMessage; at: number }[] = [];
+      const consumer = await consumeWith(async (message) => {
+        seen.push({ message, at: Date.now() });
+        return seen.length === 1 ? { kind: 'defer', waitMs: 300, error: 'backend budget exhausted' } : { kind: 'ack' };
+      });
+      const order = envelopeOf('MNP');
+      await publisher.publishOrder(order);
+
+      await eventually(async () => seen.length, (count) => count === 2);
+      // A wait of 300 ms is covered by the smallest step, 1 s.
+      expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(950);
+      expect(seen.map(({ message }) => message.attempt)).toEqual([1, 1]);
+      expect(JSON.parse(seen[1].message.content.toString())).toEqual(order);
+      expect(seen[1].message.headers).toMatchObject({ [ORDER_HEADERS.lastError]: 'backend budget exhausted', [ORDER_HEADERS.correlationId]: order.correlationId });
+      await consumer.stop(1000);
+    });
+
+    it('never holds a retry behind a deferral: 1 s retries published after a one-minute deferral are back within ~1-3 s', async () => {
+      const publisher = await readyPublisher();
+      const deferred = envelopeOf('MNP');
+      const retried = Array.from({ length: 4 }, () => envelopeOf('MNP'));
+      const firstSeen = new Map<string, number>();
+      const back = new Map<string, number>();
+      // Prefetch 1: each order's deferral or retry is confirmed before the next one is handled, so the
+      // deferral is published first, ahead of all the retries.
+      const consumer = await consumeWith(async (message) => {
+        const id = message.messageId ?? '';
+        if (firstSeen.has(id)) {
+          back.set(id, Date.now() - (firstSeen.get(id) ?? 0));
+          return { kind: 'ack' };
+        }
+        firstSeen.set(id, Date.now());
+        return id === deferred.id
+          ? { kind: 'defer', waitMs: 60_000, error: 'backend budget exhausted: next slot in 60000 ms' }
+          : { kind: 'retry', step: 1, delayMs: 1000, error: 'backend answered 503' };
+      }, 1);
+      await publisher.publishOrder(deferred);
+      for (const order of retried) await publisher.publishOrder(order);
+
+      await eventually(async () => back.size, (count) => count === retried.length, { timeoutMs: 10_000 });
+      expect([...firstSeen.keys()][0]).toBe(deferred.id);
+      expect([...back.keys()].sort()).toEqual(retried.map((order) => order.id).sort());
+      for (const waitedMs of back.values()) {
+        expect(waitedMs).toBeGreaterThanOrEqual(950);
+        expect(waitedMs).toBeLessThan(3000);
+      }
+      expect(back.has(deferred.id)).toBe(false);
+      expect(await probe.messageCount(names.deferralQueueFor(60_000))).toBe(1);
+      expect(await probe.messageCount(names.retryQueueFor(1))).toBe(0);
+      await consumer.stop(1000);
+      const [waiting] = await probe.drain(names.deferralQueueFor(60_000));
+      expect(waiting.properties.messageId).toBe(deferred.id);
+      expect(waiting.properties.expiration).toBeUndefined();
+      expect(waiting.properties.headers).toMatchObject({ [ORDER_HEADERS.attempt]: 1 });
     });
 
     it('on stop, finishes in-flight work within the grace and hands back what it cannot finish', async () => {

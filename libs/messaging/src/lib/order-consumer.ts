@@ -3,6 +3,7 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BrokerConnection } from './broker-connection';
 import { BrokerLogger, silentBrokerLogger } from './broker-logger';
+import { deferralDelayFor } from './deferral-ladder';
 import { TopologyOptions } from './topology';
 import { TopologyKeeper } from './topology-keeper';
 
@@ -10,13 +11,13 @@ import { TopologyKeeper } from './topology-keeper';
 export type Disposition =
   | { readonly kind: 'ack' }
   | { readonly kind: 'requeue' }
+  | { readonly kind: 'retry'; readonly step: number; readonly delayMs: number; readonly error: string }
   | {
-      readonly kind: 'retry';
-      readonly step: number;
-      readonly delayMs: number;
+      /** Not a failure of the order but a lack of room for it now: it waits, and its attempt is not spent. */
+      readonly kind: 'defer';
+      /** The least it must wait; it waits the deferral step that covers this (deferralDelayFor). */
+      readonly waitMs: number;
       readonly error: string;
-      /** False for a deferral (the backend budget had no room in time): the attempt is not spent. */
-      readonly countsAsAttempt?: boolean;
     }
   | { readonly kind: 'dead-letter'; readonly reason: string; readonly error: string };
 
@@ -34,7 +35,7 @@ export interface OrderConsumerOptions {
   /** Unacked messages the broker may hand this consumer at once: its concurrency. */
   readonly prefetch: number;
   readonly topology: TopologyOptions;
-  /** Routing key a retried message is sent back with, i.e. the key that leads to this queue. */
+  /** Routing key a retried or deferred message is sent back with, i.e. the key that leads to this queue. */
   readonly retryRoutingKey: string;
   readonly handle: (message: ConsumedMessage) => Promise<Disposition>;
   readonly logger?: BrokerLogger;
@@ -60,7 +61,7 @@ const BROKER_DELIVERY_HEADERS = ['x-delivery-count'];
 
 /**
  * Consumes one queue with manual acks. A message is acked only after its handler finished, so a
- * crash at any point hands it back to the broker. Retries and dead letters are republished with a
+ * crash at any point hands it back to the broker. Retries, deferrals and dead letters are republished with a
  * confirm before the original is acked: a failure between the two duplicates the message (which the
  * backend's idempotency absorbs), never loses it.
  */
@@ -180,6 +181,7 @@ export class OrderConsumer {
     if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true));
     try {
       if (disposition.kind === 'retry') await this.publishRetry(message, consumed, disposition);
+      else if (disposition.kind === 'defer') await this.publishDeferral(message, consumed, disposition);
       else await this.publishDeadLetter(message, consumed, disposition);
       safely(() => channel.ack(message));
     } catch (error) {
@@ -191,20 +193,20 @@ export class OrderConsumer {
     }
   }
 
-  private async publishRetry(
-    message: ConsumeMessage,
-    consumed: ConsumedMessage,
-    retry: { step: number; delayMs: number; error: string; countsAsAttempt?: boolean },
-  ): Promise<void> {
+  /** To the retry queue of its step, where it waits out its own delay (the message's expiration). */
+  private async publishRetry(message: ConsumeMessage, consumed: ConsumedMessage, retry: { step: number; delayMs: number; error: string }): Promise<void> {
     const { names } = this.options.topology;
     await this.republish(message, names.retryExchangeFor(retry.step), this.options.retryRoutingKey, {
-      headers: {
-        ...carriedHeaders(consumed),
-        [ORDER_HEADERS.attempt]: retry.countsAsAttempt === false ? consumed.attempt : consumed.attempt + 1,
-        [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
-        [ORDER_HEADERS.lastError]: retry.error.slice(0, 2000),
-      },
+      headers: failureHeaders(consumed, consumed.attempt + 1, retry.error),
       expiration: String(Math.max(0, Math.round(retry.delayMs))),
+    });
+  }
+
+  /** To the deferral queue of its step, whose TTL is the queue's: no expiration of its own, same attempt. */
+  private async publishDeferral(message: ConsumeMessage, consumed: ConsumedMessage, deferral: { waitMs: number; error: string }): Promise<void> {
+    const { names } = this.options.topology;
+    await this.republish(message, names.deferralExchangeFor(deferralDelayFor(deferral.waitMs)), this.options.retryRoutingKey, {
+      headers: failureHeaders(consumed, consumed.attempt, deferral.error),
     });
   }
 
@@ -249,6 +251,16 @@ export class OrderConsumer {
 
 function carriedHeaders(consumed: ConsumedMessage): Record<string, unknown> {
   return Object.fromEntries(Object.entries(consumed.headers).filter(([name]) => !BROKER_DELIVERY_HEADERS.includes(name)));
+}
+
+/** The headers a retried or deferred order goes back with: its attempt, and what went wrong since when. */
+function failureHeaders(consumed: ConsumedMessage, attempt: number, error: string): Record<string, unknown> {
+  return {
+    ...carriedHeaders(consumed),
+    [ORDER_HEADERS.attempt]: attempt,
+    [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
+    [ORDER_HEADERS.lastError]: error.slice(0, 2000),
+  };
 }
 
 function firstFailureAt(consumed: ConsumedMessage): string {

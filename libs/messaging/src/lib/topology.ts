@@ -1,14 +1,23 @@
 import { ORDER_TYPES, OrderType, TopologyNames, topologyNames } from '@bss/contracts';
 import type { Channel } from 'amqplib';
+import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
 
-export interface TopologyOptions {
+/** The delay queues an app declares: a processor retries and defers orders, a publisher does neither. */
+export interface DelayQueues {
+  /** Delay steps of the retry schedule; 0 for an app that never retries (the producer). */
+  readonly retrySteps: number;
+  /** Whether to declare the deferral ladder (DEFERRAL_DELAYS_MS): apps that consume orders defer them. */
+  readonly deferrals: boolean;
+}
+
+const NO_DELAY_QUEUES: DelayQueues = { retrySteps: 0, deferrals: false };
+
+export interface TopologyOptions extends DelayQueues {
   readonly names: TopologyNames;
   /** Bound of each order queue; a publish past it is nacked (`reject-publish`). */
   readonly maxLength: number;
   /** Deliveries after which the broker itself dead-letters a message that keeps crashing its consumer. */
   readonly deliveryLimit: number;
-  /** Delay steps of the retry schedule; 0 for an app that never retries (the producer). */
-  readonly retrySteps: number;
   /** False where the topology is declared for the apps (Kubernetes), whose users may not configure it. */
   readonly declare: boolean;
   readonly types?: readonly OrderType[];
@@ -37,6 +46,12 @@ export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 
  * (the backoff, jitter included) and is then dead-lettered back to the orders exchange with its
  * original routing key, i.e. to the end of its type's queue. The arguments do not depend on the
  * schedule, so changing RETRY_BACKOFF_MS never conflicts with queues that already exist.
+ *
+ * RabbitMQ expires a message only once it is at the head of its queue, so a retry may wait behind an
+ * earlier one of the same step whose jitter drew a longer delay — never past the longest delay of its
+ * step, base × (1 + RETRY_JITTER_PERCENT / 100), since every message ahead of it was published earlier
+ * with at most that delay. Each step has its queue, and deferrals have queues of their own, so
+ * nothing of another length waits in front of it.
  */
 export function retryQueueArguments(options: Pick<TopologyOptions, 'names'>): Record<string, unknown> {
   return {
@@ -87,11 +102,26 @@ export function topologyPlan(options: Omit<TopologyOptions, 'declare'>): Topolog
     queues.push({ name: names.retryQueueFor(step), arguments: retryQueueArguments(options) });
     bindings.push({ exchange: names.retryExchangeFor(step), queue: names.retryQueueFor(step), routingKey: '' });
   }
+  for (const delayMs of options.deferrals ? DEFERRAL_DELAYS_MS : []) {
+    exchanges.push({ name: names.deferralExchangeFor(delayMs), type: 'fanout' });
+    queues.push({ name: names.deferralQueueFor(delayMs), arguments: deferralQueueArguments(options, delayMs) });
+    bindings.push({ exchange: names.deferralExchangeFor(delayMs), queue: names.deferralQueueFor(delayMs), routingKey: '' });
+  }
   for (const type of options.types ?? ORDER_TYPES) {
     queues.push({ name: names.queueFor(type), arguments: orderQueueArguments(options) });
     bindings.push({ exchange: names.ordersExchange, queue: names.queueFor(type), routingKey: names.routingKeyFor(type) });
   }
   return { exchanges, queues, bindings };
+}
+
+/**
+ * A deferral step's delay queue: a retry queue whose TTL is the queue's, the same for every message,
+ * so messages expire in the order they arrived and none waits behind a longer delay. The TTL is in
+ * the queue's name too (TopologyNames.deferralQueueFor), so a different step is a different queue and
+ * never a conflicting redeclaration.
+ */
+export function deferralQueueArguments(options: Pick<TopologyOptions, 'names'>, delayMs: number): Record<string, unknown> {
+  return { ...retryQueueArguments(options), 'x-message-ttl': delayMs };
 }
 
 /**
@@ -115,12 +145,12 @@ export interface TopologySettings {
   readonly DECLARE_TOPOLOGY: boolean;
 }
 
-export function topologyFromSettings(settings: TopologySettings, retrySteps = 0): TopologyOptions {
+export function topologyFromSettings(settings: TopologySettings, delayQueues: DelayQueues = NO_DELAY_QUEUES): TopologyOptions {
   return {
     names: topologyNames(settings.QUEUE_NAME),
     maxLength: settings.QUEUE_MAX_LENGTH,
     deliveryLimit: settings.QUEUE_DELIVERY_LIMIT,
-    retrySteps,
+    ...delayQueues,
     declare: settings.DECLARE_TOPOLOGY,
   };
 }

@@ -1,6 +1,7 @@
 import { ORDER_TYPES, topologyNames, TopologyNames } from '@bss/contracts';
 import amqplib, { ChannelModel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { DEFERRAL_DELAYS_MS } from '../lib/deferral-ladder';
 
 /** The broker every integration test talks to: the machine's RabbitMQ unless told otherwise. */
 export const TEST_BROKER_URL = process.env['TEST_RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -89,6 +90,10 @@ export class BrokerProbe {
       for (let step = 1; step <= MAX_TEST_RETRY_STEPS; step += 1) {
         await channel.deleteQueue(names.retryQueueFor(step));
         await channel.deleteExchange(names.retryExchangeFor(step));
+      }
+      for (const delayMs of DEFERRAL_DELAYS_MS) {
+        await channel.deleteQueue(names.deferralQueueFor(delayMs));
+        await channel.deleteExchange(names.deferralExchangeFor(delayMs));
       }
       await channel.deleteExchange(names.ordersExchange);
       await channel.deleteExchange(names.deadLetterExchange);

@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { OrderType, OrderTypeDefinition, processorNameOf } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
-import { BrokerConnectionCloser, connectionFromSettings, declareTopology, topologyFromSettings } from '@bss/messaging';
+import { BrokerConnectionCloser, connectionFromSettings, declareTopology, DEFERRAL_DELAYS_MS, topologyFromSettings } from '@bss/messaging';
 import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
@@ -36,7 +36,7 @@ class BackendClientCloser {
 }
 
 /**
- * `node main.cjs --declare-topology`: declare the whole topology (every type, every retry step) with
+ * `node main.cjs --declare-topology`: declare the whole topology (every type, retry and deferral step) with
  * the credentials in RABBITMQ_URL, then exit. Kubernetes runs it once as a setup job with an
  * administrator, so the processors themselves can run with least-privilege users.
  */
@@ -44,11 +44,11 @@ export const DECLARE_TOPOLOGY_COMMAND = '--declare-topology';
 
 async function declareTopologyOnce(config: ProcessorConfig, service: string, logger: Logger): Promise<void> {
   const connection = connectionFromSettings(config, `${service} topology setup`, logger);
-  const topology = { ...topologyFromSettings(config, retryStepsOf(retryScheduleOf(config))), declare: true };
+  const topology = { ...topologyFromSettings(config, { retrySteps: retryStepsOf(retryScheduleOf(config)), deferrals: true }), declare: true };
   try {
     await connection.waitForConnection(60_000);
     await connection.withTemporaryChannel((channel) => declareTopology(channel, topology));
-    logger.info({ prefix: topology.names.prefix, retrySteps: topology.retrySteps }, 'topology declared');
+    logger.info({ prefix: topology.names.prefix, retrySteps: topology.retrySteps, deferralDelaysMs: DEFERRAL_DELAYS_MS }, 'topology declared');
   } finally {
     await connection.close();
   }
@@ -78,7 +78,7 @@ export function bootstrapProcessor(processor: ProcessorApp): Promise<void> {
     const processorMetrics = new ProcessorMetrics(metrics, orderType);
     processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
     const retrySchedule = retryScheduleOf(config);
-    const topology = topologyFromSettings(config, retryStepsOf(retrySchedule));
+    const topology = topologyFromSettings(config, { retrySteps: retryStepsOf(retrySchedule), deferrals: true });
     const server = new OrderQueueServer(connection, {
       orderType,
       processor: service,

@@ -111,11 +111,19 @@ describe('OrderDispatcher', () => {
     expect(logLines[0]).toMatchObject({ msg: 'order failed; retry scheduled', retryStep: 1, retryInMs: 100 });
   });
 
-  it('defers an order the backend budget cannot admit in time, without spending an attempt', async () => {
+  it('defers an order the backend budget cannot admit in time, to the deferral step that covers the wait, not as a retry', async () => {
     const disposition = await dispatcherWith(async () => {
-      throw new BackendBusyError(750);
+      throw new BackendBusyError(7500);
     }).dispatch(delivery(encodeEnvelope(order), 2));
-    expect(disposition).toMatchObject({ kind: 'retry', step: 1, delayMs: 750, countsAsAttempt: false });
+    expect(disposition).toEqual({ kind: 'defer', waitMs: 7500, error: 'backend budget exhausted: next slot in 7500 ms, after the processing deadline' });
+    expect(logLines[0]).toMatchObject({
+      msg: 'order deferred; no room in the backend budget in time',
+      disposition: 'defer',
+      deferred: true,
+      deferInMs: 15_000,
+      budgetWaitMs: 7500,
+      attempt: 2,
+    });
   });
 
   it('dead-letters once MAX_RETRIES retries are used: MAX_RETRIES + 1 attempts in all', async () => {

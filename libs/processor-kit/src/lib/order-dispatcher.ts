@@ -1,5 +1,5 @@
 import { decodeEnvelope, OrderEnvelope, OrderType } from '@bss/contracts';
-import { ConsumedMessage, Disposition } from '@bss/messaging';
+import { ConsumedMessage, deferralDelayFor, Disposition } from '@bss/messaging';
 import { Logger, maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
@@ -67,8 +67,7 @@ export class OrderDispatcher {
       return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts, order);
     }
     if (error instanceof BackendBusyError) {
-      const deferral: Disposition = { kind: 'retry', step: 1, delayMs: error.waitMs, error: text, countsAsAttempt: false };
-      return this.finish(message, started, deferral, facts, order);
+      return this.finish(message, started, { kind: 'defer', waitMs: error.waitMs, error: text }, facts, order);
     }
     const decision = decideRetry(this.options.retrySchedule, message.attempt);
     const disposition: Disposition = decision.retry
@@ -127,7 +126,7 @@ export class OrderDispatcher {
   private record(disposition: Disposition, order: AcceptedOrder, handled: OrderOutcome['outcome'] | undefined, seconds: number): void {
     const outcome = deliveryOutcomeOf(disposition, handled);
     this.metrics.delivered(outcome, seconds);
-    if (disposition.kind === 'retry' && outcome === 'retried') this.metrics.retryScheduled(disposition.step);
+    if (disposition.kind === 'retry') this.metrics.retryScheduled(disposition.step);
     if (disposition.kind === 'dead-letter') this.metrics.deadLettered(disposition.reason);
     if (order && (outcome === 'applied' || outcome === 'duplicate' || outcome === 'rejected' || outcome === 'dead-lettered')) {
       this.metrics.finished(outcome, order.acceptedAt);
@@ -140,7 +139,9 @@ function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outc
     case 'ack':
       return handled ?? 'applied';
     case 'retry':
-      return disposition.countsAsAttempt === false ? 'deferred' : 'retried';
+      return 'retried';
+    case 'defer':
+      return 'deferred';
     case 'dead-letter':
       return 'dead-lettered';
     case 'requeue':
@@ -150,6 +151,7 @@ function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outc
 
 const DISPOSITION_MESSAGES: Record<Exclude<Disposition['kind'], 'ack'>, string> = {
   retry: 'order failed; retry scheduled',
+  defer: 'order deferred; no room in the backend budget in time',
   requeue: 'order handed back',
   'dead-letter': 'order dead-lettered',
 };
@@ -157,12 +159,9 @@ const DISPOSITION_MESSAGES: Record<Exclude<Disposition['kind'], 'ack'>, string> 
 function dispositionFacts(disposition: Disposition): Record<string, unknown> {
   switch (disposition.kind) {
     case 'retry':
-      return {
-        retryStep: disposition.step,
-        retryInMs: disposition.delayMs,
-        ...(disposition.countsAsAttempt === false ? { deferred: true } : {}),
-        err: disposition.error,
-      };
+      return { retryStep: disposition.step, retryInMs: disposition.delayMs, err: disposition.error };
+    case 'defer':
+      return { deferred: true, deferInMs: deferralDelayFor(disposition.waitMs), budgetWaitMs: disposition.waitMs, err: disposition.error };
     case 'dead-letter':
       return { reason: disposition.reason, err: disposition.error };
     default:

@@ -28,7 +28,11 @@ export function readDeploySettings(tree: Tree, definitions: readonly DeployedOrd
   const settings = loadConfig(processorAppSchema({ ...first.processor }), config);
   return {
     config,
-    topology: { ...topologyFromSettings(settings, settings.RETRY_BACKOFF_MS.length), declare: true, types: definitions.map(orderTypeOf) },
+    topology: {
+      ...topologyFromSettings(settings, { retrySteps: settings.RETRY_BACKOFF_MS.length, deferrals: true }),
+      declare: true,
+      types: definitions.map(orderTypeOf),
+    },
   };
 }
 
