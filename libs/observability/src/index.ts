@@ -6,3 +6,4 @@ export * from './lib/correlation';
 export * from './lib/fail-fast';
 /** Metrics: `createMetrics({ enabled })` per process, `MetricsModule.register(metrics)` serves GET /metrics. */
 export * from './lib/metrics';
+export * from './lib/serve-app';

@@ -12,7 +12,7 @@ describe('backend simulator HTTP API', () => {
   beforeAll(async () => {
     const config = loadConfig(simulatorConfigSchema, { SIM_SERVICE_TIME_MS: '100', SIM_MAX_IN_FLIGHT: '2', SIM_CAPACITY_RPS_BY_TYPE: 'MNP=1000' });
     const moduleRef = await Test.createTestingModule({
-      imports: [SimulatorModule.register(config, createLogger({ service: 'simulator-test', level: 'silent' }), createMetrics({ enabled: true }))],
+      imports: [SimulatorModule.register({ config, logger: createLogger({ service: 'simulator-test', level: 'silent' }), metrics: createMetrics({ enabled: true }) })],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     await app.init();

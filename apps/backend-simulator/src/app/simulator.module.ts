@@ -11,9 +11,15 @@ import { OrderLedger } from './order-ledger';
 import { OverloadModel } from './overload-model';
 import { capacitiesOf, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
 
+export interface SimulatorModuleOptions {
+  readonly config: SimulatorConfig;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
 @Module({})
 export class SimulatorModule {
-  static register(config: SimulatorConfig, logger: Logger, metrics: Metrics): DynamicModule {
+  static register({ config, logger, metrics }: SimulatorModuleOptions): DynamicModule {
     return {
       module: SimulatorModule,
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [] } }), MetricsModule.register(metrics)],

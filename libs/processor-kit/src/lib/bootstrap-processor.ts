@@ -6,7 +6,7 @@ import { OrderType, OrderTypeDefinition, processorNameOf } from '@bss/contracts'
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
 import { BrokerConnectionCloser, connectionFromSettings, declareTopology, DEFERRAL_DELAYS_MS, topologyFromSettings } from '@bss/messaging';
-import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, startOrExit } from '@bss/observability';
+import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, serveApp, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
 import { ProcessorMetrics } from './processor-metrics';
@@ -65,75 +65,85 @@ export interface ProcessorApp {
 
 export function bootstrapProcessor(processor: ProcessorApp): Promise<void> {
   const service = processor.service ?? processorNameOf(processor.orderType);
-  const orderType = processor.orderType.type;
-  return startOrExit(service, async () => {
-    const config = loadConfig(processorConfigSchema(processor.orderType.processor));
-    const logger = createLogger({ service, level: config.LOG_LEVEL });
-    if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) return declareTopologyOnce(config, service, logger);
-    const connection = connectionFromSettings(config, service, logger);
-    const publishConnection = connectionFromSettings(config, `${service} (retries and dead letters)`, logger);
-    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-    redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
-    const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
-    const processorMetrics = new ProcessorMetrics(metrics, orderType);
-    processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
-    const retrySchedule = retryScheduleOf(config);
-    const topology = topologyFromSettings(config, { retrySteps: retryStepsOf(retrySchedule), deferrals: true });
-    const server = new OrderQueueServer(connection, {
-      orderType,
-      processor: service,
-      topology,
-      prefetch: prefetchOf(config),
-      timeoutMs: config.PROCESSING_TIMEOUT_SEC * 1000,
-      retrySchedule,
-      shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
-      logger,
-      metrics: processorMetrics,
-      publishConnection,
+  const loadProcessorConfig = () => loadConfig(processorConfigSchema(processor.orderType.processor));
+  if (process.argv.includes(DECLARE_TOPOLOGY_COMMAND)) {
+    return startOrExit(service, async () => {
+      const config = loadProcessorConfig();
+      await declareTopologyOnce(config, service, createLogger({ service, level: config.LOG_LEVEL }));
     });
-    const consumerProbe: ReadinessProbe = {
-      name: 'broker',
-      // Without the publishing connection retries and dead letters wait, holding their prefetch slots.
-      isReady: () => server.isConsuming() && publishConnection.isConnected(),
-      describe: () => ({ connected: connection.isConnected(), publishConnected: publishConnection.isConnected(), inFlight: server.inFlightCount() }),
-    };
-    // One order in flight makes at most one backend call at a time.
-    const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, orderType, redis), processorMetrics, {
-      maxSockets: prefetchOf(config),
-    });
-
-    @Module({
-      imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } }), MetricsModule.register(metrics)],
-      controllers: [processor.handler],
-      providers: [
-        { provide: BackendClient, useValue: backend },
-        { provide: BackendClientCloser, useValue: new BackendClientCloser(backend) },
-        ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
-        { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
-        { provide: PUBLISH_CONNECTION_CLOSER, useValue: new BrokerConnectionCloser(publishConnection) },
-      ],
-    })
-    class ProcessorAppModule {}
-
-    const app = await NestFactory.create<NestFastifyApplication>(ProcessorAppModule, new FastifyAdapter(), {
-      logger: new NestPinoLogger(logger),
-    });
-    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-    app.enableShutdownHooks();
-
-    await app.startAllMicroservices();
-    await app.listen(config.PORT, config.HOST);
-    logger.info(
-      {
-        orderType,
-        queue: topology.names.queueFor(orderType),
+  }
+  return serveApp({
+    service,
+    loadConfig: loadProcessorConfig,
+    create: (config, logger) => createProcessorApp(processor, service, config, logger),
+    describe: (config) => {
+      const retrySchedule = retryScheduleOf(config);
+      return {
+        orderType: processor.orderType.type,
+        queue: topologyFromSettings(config).names.queueFor(processor.orderType.type),
         prefetch: prefetchOf(config),
         retryBackoffMs: retrySchedule.backoffMs,
         maxRetries: retrySchedule.maxRetries,
-        backendBudget: { ratePerSecond: config.BACKEND_RATE_LIMIT, maxConcurrency: config.BACKEND_MAX_CONCURRENCY, shared: redis !== undefined },
-        port: config.PORT,
-      },
-      'processor started',
-    );
+        backendBudget: { ratePerSecond: config.BACKEND_RATE_LIMIT, maxConcurrency: config.BACKEND_MAX_CONCURRENCY, shared: config.REDIS_URL !== '' },
+      };
+    },
   });
+}
+
+/** The processor's wiring: the order transport on its broker connections, the backend client, health and metrics. */
+async function createProcessorApp(processor: ProcessorApp, service: string, config: ProcessorConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const orderType = processor.orderType.type;
+  const connection = connectionFromSettings(config, service, logger);
+  const publishConnection = connectionFromSettings(config, `${service} (retries and dead letters)`, logger);
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis unavailable; backend calls wait'));
+  const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
+  const processorMetrics = new ProcessorMetrics(metrics, orderType);
+  processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
+  const retrySchedule = retryScheduleOf(config);
+  const topology = topologyFromSettings(config, { retrySteps: retryStepsOf(retrySchedule), deferrals: true });
+  const server = new OrderQueueServer(connection, {
+    orderType,
+    processor: service,
+    topology,
+    prefetch: prefetchOf(config),
+    timeoutMs: config.PROCESSING_TIMEOUT_SEC * 1000,
+    retrySchedule,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_SEC * 1000,
+    logger,
+    metrics: processorMetrics,
+    publishConnection,
+  });
+  const consumerProbe: ReadinessProbe = {
+    name: 'broker',
+    // Without the publishing connection retries and dead letters wait, holding their prefetch slots.
+    isReady: () => server.isConsuming() && publishConnection.isConnected(),
+    describe: () => ({ connected: connection.isConnected(), publishConnected: publishConnection.isConnected(), inFlight: server.inFlightCount() }),
+  };
+  // One order in flight makes at most one backend call at a time.
+  const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, orderType, redis), processorMetrics, {
+    maxSockets: prefetchOf(config),
+  });
+
+  @Module({
+    imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [consumerProbe] } }), MetricsModule.register(metrics)],
+    controllers: [processor.handler],
+    providers: [
+      { provide: BackendClient, useValue: backend },
+      { provide: BackendClientCloser, useValue: new BackendClientCloser(backend) },
+      ...(redis ? [{ provide: RedisCloser, useValue: new RedisCloser(redis) }] : []),
+      { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(connection) },
+      { provide: PUBLISH_CONNECTION_CLOSER, useValue: new BrokerConnectionCloser(publishConnection) },
+    ],
+  })
+  class ProcessorAppModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(ProcessorAppModule, new FastifyAdapter(), {
+    logger: new NestPinoLogger(logger),
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.enableShutdownHooks();
+
+  await app.startAllMicroservices();
+  return app;
 }
