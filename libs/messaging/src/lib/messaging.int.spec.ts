@@ -244,13 +244,23 @@ describe('messaging against the real broker', () => {
   });
 
   describe('OrderConsumer', () => {
+    /** What the consumer reported settled, per message id, in order: the tests' view of the metrics' source. */
+    let settled: { messageId: string; done: Disposition['kind'] }[];
+
+    beforeEach(() => {
+      settled = [];
+    });
+
     async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10) {
       const consumer = new OrderConsumer(connect(), {
         queue: names.queueFor('MNP'),
         prefetch,
         topology,
         retryRoutingKey: names.routingKeyFor('MNP'),
-        handle,
+        handle: async (message) => ({
+          disposition: await handle(message),
+          onSettled: (done) => settled.push({ messageId: message.messageId ?? '', done: done.kind }),
+        }),
       });
       consumer.start();
       await eventually(async () => consumer.isConsuming(), Boolean);
@@ -278,6 +288,7 @@ describe('messaging against the real broker', () => {
       expect(peak).toBe(3);
       await consumer.stop(1000);
       expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
+      expect(settled.map(({ done }) => done)).toEqual(Array.from({ length: 20 }, () => 'ack'));
     });
 
     it('dead-letters with the reason, the last error and the attempts, then keeps consuming', async () => {
@@ -297,6 +308,8 @@ describe('messaging against the real broker', () => {
       expect(dead).toBe(1);
       await eventually(async () => applied.length, (count) => count === 1);
       expect(applied).toEqual([good.id]);
+      await eventually(async () => settled.length, (count) => count === 2);
+      expect(settled).toEqual(expect.arrayContaining([{ messageId: poison.id, done: 'dead-letter' }, { messageId: good.id, done: 'ack' }]));
       const [letter] = await probe.drain(names.deadLetterQueue);
       expect(JSON.parse(letter.content.toString())).toEqual(poison);
       expect(letter.properties.messageId).toBe(poison.id);
@@ -325,6 +338,8 @@ describe('messaging against the real broker', () => {
       await eventually(async () => seen.length, (count) => count === 3);
       expect(Date.now() - started).toBeGreaterThanOrEqual(600);
       expect(seen.map((message) => message.attempt)).toEqual([1, 2, 3]);
+      await eventually(async () => settled.length, (count) => count === 3);
+      expect(settled.map(({ done }) => done)).toEqual(['retry', 'retry', 'ack']);
       expect(seen.map((message) => message.messageId)).toEqual([order.id, order.id, order.id]);
       expect(JSON.parse(seen[2].content.toString())).toEqual(order);
       expect(seen[2].headers).toMatchObject({
@@ -395,11 +410,11 @@ describe('messaging against the real broker', () => {
       expect(waiting.properties.headers).toMatchObject({ [ORDER_HEADERS.attempt]: 1 });
     });
 
-    it('on stop, finishes in-flight work within the grace and hands back what it cannot finish', async () => {
+    it('on stop, finishes in-flight work within the grace and hands back what it cannot finish, reported unsettled', async () => {
       const publisher = await readyPublisher();
       const finished: string[] = [];
       const consumer = await consumeWith(async (message) => {
-        await new Promise((resolve) => setTimeout(resolve, message.messageId === slow.id ? 5000 : 300));
+        await new Promise((resolve) => setTimeout(resolve, message.messageId === slow.id ? 2500 : 300));
         finished.push(message.messageId ?? '');
         return { kind: 'ack' };
       }, 2);
@@ -415,6 +430,10 @@ describe('messaging against the real broker', () => {
       expect(finished).toEqual([quick.id]);
       const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
       expect(handedBack.properties.messageId).toBe(slow.id);
+      // The slow one's handler ends after its channel closed: its ack cannot settle it, so it is not
+      // reported (its redelivery is what counts).
+      await eventually(async () => finished.length, (count) => count === 2);
+      expect(settled).toEqual([{ messageId: quick.id, done: 'ack' }]);
     });
   });
 });

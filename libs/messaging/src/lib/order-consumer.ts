@@ -21,6 +21,18 @@ export type Disposition =
     }
   | { readonly kind: 'dead-letter'; readonly reason: string; readonly error: string };
 
+/** A handler's answer for one delivery. */
+export interface HandledMessage {
+  readonly disposition: Disposition;
+  /**
+   * Called once the broker has settled the delivery, with what was done: the disposition, or a
+   * hand-back (`requeue`) when its retry, deferral or dead letter could not be published. Never
+   * called when settling failed (the channel closed first): the broker delivers the message again,
+   * and what becomes of that delivery is what counts.
+   */
+  readonly onSettled?: (done: Disposition) => void;
+}
+
 export interface ConsumedMessage {
   readonly content: Buffer;
   readonly messageId?: string;
@@ -37,7 +49,7 @@ export interface OrderConsumerOptions {
   readonly topology: TopologyOptions;
   /** Routing key a retried or deferred message is sent back with, i.e. the key that leads to this queue. */
   readonly retryRoutingKey: string;
-  readonly handle: (message: ConsumedMessage) => Promise<Disposition>;
+  readonly handle: (message: ConsumedMessage) => Promise<HandledMessage>;
   readonly logger?: BrokerLogger;
   /**
    * Where retries and dead letters are published, by default the consuming connection. RabbitMQ
@@ -157,40 +169,48 @@ export class OrderConsumer {
 
   private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
     const consumed = toConsumedMessage(message);
-    let disposition: Disposition;
+    let handled: HandledMessage;
     try {
-      disposition = await this.options.handle(consumed);
+      handled = await this.options.handle(consumed);
     } catch (error) {
       this.logger.error(
         { queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message },
         'order handler threw; handing the message back',
       );
-      disposition = { kind: 'requeue' };
+      handled = { disposition: { kind: 'requeue' } };
     }
-    await this.settle(channel, message, consumed, disposition);
+    const done = await this.settle(channel, message, consumed, handled.disposition);
+    if (!done) return;
+    try {
+      handled.onSettled?.(done);
+    } catch (error) {
+      this.logger.error({ queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message }, 'reporting a settled delivery failed');
+    }
   }
 
+  /** Does what the disposition says; resolves with what was done, or undefined if the channel closed first. */
   private async settle(
     channel: Channel,
     message: ConsumeMessage,
     consumed: ConsumedMessage,
     disposition: Disposition,
-  ): Promise<void> {
-    if (this.closedChannels.has(channel)) return;
-    if (disposition.kind === 'ack') return safely(() => channel.ack(message));
-    if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true));
+  ): Promise<Disposition | undefined> {
+    const handBack: Disposition = { kind: 'requeue' };
+    if (this.closedChannels.has(channel)) return undefined;
+    if (disposition.kind === 'ack') return safely(() => channel.ack(message)) ? disposition : undefined;
+    if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true)) ? disposition : undefined;
     try {
       if (disposition.kind === 'retry') await this.publishRetry(message, consumed, disposition);
       else if (disposition.kind === 'defer') await this.publishDeferral(message, consumed, disposition);
       else await this.publishDeadLetter(message, consumed, disposition);
-      safely(() => channel.ack(message));
     } catch (error) {
       this.logger.error(
         { queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message },
         `${disposition.kind} failed; handing the message back`,
       );
-      safely(() => channel.nack(message, false, true));
+      return safely(() => channel.nack(message, false, true)) ? handBack : undefined;
     }
+    return safely(() => channel.ack(message)) ? disposition : undefined;
   }
 
   /** To the retry queue of its step, where it waits out its own delay (the message's expiration). */
@@ -280,12 +300,16 @@ function toConsumedMessage(message: ConsumeMessage): ConsumedMessage {
   };
 }
 
-/** Acks on a channel that closed meanwhile are moot: the broker redelivers those messages anyway. */
-function safely(action: () => void): void {
+/**
+ * Acks on a channel that closed meanwhile are moot: the broker redelivers those messages anyway.
+ * False when the action failed so, i.e. the delivery is not settled.
+ */
+function safely(action: () => void): boolean {
   try {
     action();
+    return true;
   } catch {
-    return;
+    return false;
   }
 }
 

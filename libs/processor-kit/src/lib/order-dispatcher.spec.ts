@@ -1,6 +1,6 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope, encodeEnvelope } from '@bss/contracts';
-import { ConsumedMessage } from '@bss/messaging';
-import { createLogger, createMetrics, Metrics } from '@bss/observability';
+import { ConsumedMessage, Disposition, HandledMessage } from '@bss/messaging';
+import { createLogger, createMetrics, Logger, Metrics } from '@bss/observability';
 import { Writable } from 'node:stream';
 import { OrderContext, OrderOutcome } from './order-context';
 import { InvokeHandler, OrderDispatcher } from './order-dispatcher';
@@ -48,6 +48,13 @@ function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000, metrics?: Metri
 
 const applied: InvokeHandler = async () => ({ outcome: 'applied' });
 
+const dispositionOf = (handled: HandledMessage): Disposition => handled.disposition;
+
+/** What the consumer does once the broker settled the delivery as disposed. */
+function settledAsDisposed(handled: HandledMessage): void {
+  handled.onSettled?.(handled.disposition);
+}
+
 describe('OrderDispatcher', () => {
   beforeEach(() => logLines.splice(0));
 
@@ -57,7 +64,7 @@ describe('OrderDispatcher', () => {
       expect(received).toEqual(order);
       seen = context;
       return { outcome: 'applied' };
-    }).dispatch(delivery(encodeEnvelope(order), 2));
+    }).dispatch(delivery(encodeEnvelope(order), 2)).then(dispositionOf);
     expect(disposition).toEqual({ kind: 'ack' });
     expect(seen).toMatchObject({ attempt: 2, correlationId: 'corr-1', processor: 'mnp-processor', deadlineMs: expect.any(Number) });
     expect(logLines).toEqual([
@@ -67,7 +74,7 @@ describe('OrderDispatcher', () => {
 
   it('acks a business rejection as a final outcome, masking personal data in its detail', async () => {
     const rejected: OrderOutcome = { outcome: 'rejected', detail: 'number 01098765432 is not portable' };
-    const disposition = await dispatcherWith(async () => rejected).dispatch(delivery(encodeEnvelope(order)));
+    const disposition = await dispatcherWith(async () => rejected).dispatch(delivery(encodeEnvelope(order))).then(dispositionOf);
     expect(disposition).toEqual({ kind: 'ack' });
     expect(logLines[0]).toMatchObject({ outcome: 'rejected', detail: 'number 010****5432 is not portable' });
   });
@@ -79,7 +86,7 @@ describe('OrderDispatcher', () => {
     [encodeEnvelope({ ...order, type: 'SUBSCRIPTION', payload: EXAMPLE_PAYLOADS.SUBSCRIPTION }), 'wrong-queue'],
   ])('dead-letters a poison message without calling the handler (%#)', async (content, reason) => {
     const invoke = jest.fn(applied);
-    const disposition = await dispatcherWith(invoke).dispatch(delivery(content));
+    const disposition = await dispatcherWith(invoke).dispatch(delivery(content)).then(dispositionOf);
     expect(disposition).toMatchObject({ kind: 'dead-letter', reason });
     expect(invoke).not.toHaveBeenCalled();
   });
@@ -87,7 +94,7 @@ describe('OrderDispatcher', () => {
   it('dead-letters a terminal failure with its reason', async () => {
     const disposition = await dispatcherWith(async () => {
       throw new TerminalOrderError('backend-refused', 'backend answered 400: msisdn 010-1234-5678 unknown');
-    }).dispatch(delivery(encodeEnvelope(order)));
+    }).dispatch(delivery(encodeEnvelope(order))).then(dispositionOf);
     expect(disposition).toEqual({ kind: 'dead-letter', reason: 'backend-refused', error: 'backend answered 400: msisdn 010-****-5678 unknown' });
   });
 
@@ -96,13 +103,13 @@ describe('OrderDispatcher', () => {
       dispatcherWith(async () => {
         throw error;
       });
-    expect(await failing(new RetryableOrderError('backend answered 503')).dispatch(delivery(encodeEnvelope(order), 1))).toEqual({
+    expect(await failing(new RetryableOrderError('backend answered 503')).dispatch(delivery(encodeEnvelope(order), 1)).then(dispositionOf)).toEqual({
       kind: 'retry',
       step: 1,
       delayMs: 100,
       error: 'backend answered 503',
     });
-    expect(await failing(new Error('boom')).dispatch(delivery(encodeEnvelope(order), 2))).toEqual({
+    expect(await failing(new Error('boom')).dispatch(delivery(encodeEnvelope(order), 2)).then(dispositionOf)).toEqual({
       kind: 'retry',
       step: 2,
       delayMs: 400,
@@ -114,7 +121,7 @@ describe('OrderDispatcher', () => {
   it('defers an order the backend budget cannot admit in time, to the deferral step that covers the wait, not as a retry', async () => {
     const disposition = await dispatcherWith(async () => {
       throw new BackendBusyError(7500);
-    }).dispatch(delivery(encodeEnvelope(order), 2));
+    }).dispatch(delivery(encodeEnvelope(order), 2)).then(dispositionOf);
     expect(disposition).toEqual({ kind: 'defer', waitMs: 7500, error: 'backend budget exhausted: next slot in 7500 ms, after the processing deadline' });
     expect(logLines[0]).toMatchObject({
       msg: 'order deferred; no room in the backend budget in time',
@@ -129,7 +136,7 @@ describe('OrderDispatcher', () => {
   it('dead-letters once MAX_RETRIES retries are used: MAX_RETRIES + 1 attempts in all', async () => {
     const disposition = await dispatcherWith(async () => {
       throw new RetryableOrderError('backend answered 500');
-    }).dispatch(delivery(encodeEnvelope(order), 3));
+    }).dispatch(delivery(encodeEnvelope(order), 3)).then(dispositionOf);
     expect(disposition).toEqual({ kind: 'dead-letter', reason: 'retries-exhausted', error: 'backend answered 500' });
   });
 
@@ -139,7 +146,7 @@ describe('OrderDispatcher', () => {
       signal = context.signal;
       await new Promise((resolve) => setTimeout(resolve, 500));
       return { outcome: 'applied' };
-    }, 50).dispatch(delivery(encodeEnvelope(order)));
+    }, 50).dispatch(delivery(encodeEnvelope(order))).then(dispositionOf);
     expect(disposition).toMatchObject({ kind: 'retry', step: 1 });
     expect(signal?.aborted).toBe(true);
     expect(logLines[0]).toMatchObject({ err: 'processing exceeded 50 ms' });
@@ -172,8 +179,8 @@ describe('OrderDispatcher metrics', () => {
         throw new TerminalOrderError('backend-refused', 'backend answered 409');
       },
     ];
-    for (const invoke of outcomes) await dispatcherWith(invoke, 1000, metrics).dispatch(delivery(encodeEnvelope(order), 2));
-    await dispatcherWith(applied, 1000, metrics).dispatch(delivery(Buffer.from('{not json')));
+    for (const invoke of outcomes) settledAsDisposed(await dispatcherWith(invoke, 1000, metrics).dispatch(delivery(encodeEnvelope(order), 2)));
+    settledAsDisposed(await dispatcherWith(applied, 1000, metrics).dispatch(delivery(Buffer.from('{not json'))));
 
     expect(await samples(metrics, 'bss_messages_processed_total', 'bss_retries_total', 'bss_dead_letters_total')).toEqual([
       'bss_dead_letters_total{type="MNP",reason="backend-refused"} 1',
@@ -199,5 +206,60 @@ describe('OrderDispatcher metrics', () => {
       'bss_order_end_to_end_seconds_count{type="MNP",outcome="duplicate"} 1',
       'bss_order_end_to_end_seconds_count{type="MNP",outcome="rejected"} 1',
     ]);
+  });
+
+  it('records nothing until the delivery is settled, and nothing for one whose settling failed (it will be delivered again)', async () => {
+    const metrics = createMetrics({ enabled: true });
+    await dispatcherWith(applied, 1000, metrics).dispatch(delivery(encodeEnvelope(order)));
+    await dispatcherWith(async () => {
+      throw new RetryableOrderError('backend answered 503');
+    }, 1000, metrics).dispatch(delivery(encodeEnvelope(order)));
+    expect(await samples(metrics, 'bss_messages_processed_total', 'bss_retries_total', 'bss_order_end_to_end_seconds_count', 'bss_message_processing_duration_seconds_count')).toEqual([]);
+  });
+
+  it('counts what was done: a retry, deferral or dead letter that could not be published and was handed back is requeued', async () => {
+    const metrics = createMetrics({ enabled: true });
+    const failures = [new RetryableOrderError('backend answered 503'), new BackendBusyError(250), new TerminalOrderError('backend-refused', 'backend answered 409')];
+    for (const failure of failures) {
+      const handled = await dispatcherWith(async () => {
+        throw failure;
+      }, 1000, metrics).dispatch(delivery(encodeEnvelope(order)));
+      handled.onSettled?.({ kind: 'requeue' });
+    }
+    expect(await samples(metrics, 'bss_messages_processed_total', 'bss_retries_total', 'bss_dead_letters_total', 'bss_order_end_to_end_seconds_count')).toEqual([
+      'bss_messages_processed_total{type="MNP",outcome="requeued"} 3',
+    ]);
+  });
+
+  it('hands back a delivery whose dispatch itself failed, counted as requeued once that is settled', async () => {
+    const metrics = createMetrics({ enabled: true });
+    const errors: unknown[] = [];
+    const gone = () => {
+      throw new Error('log destination gone');
+    };
+    const brokenLogger = { info: gone, warn: gone, error: (line: unknown) => errors.push(line) } as unknown as Logger;
+    const dispatcher = new OrderDispatcher({
+      metrics: new ProcessorMetrics(metrics, 'MNP'),
+      orderType: 'MNP',
+      processor: 'mnp-processor',
+      timeoutMs: 1000,
+      retrySchedule: { maxRetries: 2, backoffMs: [100], jitterPercent: 0 },
+      invoke: applied,
+      logger: brokenLogger,
+    });
+    const handled = await dispatcher.dispatch(delivery(encodeEnvelope(order)));
+    expect(handled.disposition).toEqual({ kind: 'requeue' });
+    expect(errors).toEqual([expect.objectContaining({ messageId: 'order-1', err: 'log destination gone' })]);
+    settledAsDisposed(handled);
+    expect(await samples(metrics, 'bss_messages_processed_total')).toEqual(['bss_messages_processed_total{type="MNP",outcome="requeued"} 1']);
+  });
+
+  it('measures a delivery until it was settled, not only until it was decided', async () => {
+    const metrics = createMetrics({ enabled: true });
+    const handled = await dispatcherWith(applied, 1000, metrics).dispatch(delivery(encodeEnvelope(order)));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    settledAsDisposed(handled);
+    const [sum] = await samples(metrics, 'bss_message_processing_duration_seconds_sum');
+    expect(Number(sum.split(' ')[1])).toBeGreaterThanOrEqual(0.1);
   });
 });

@@ -1,5 +1,5 @@
 import { decodeEnvelope, OrderEnvelope, OrderType } from '@bss/contracts';
-import { ConsumedMessage, deferralDelayFor, Disposition } from '@bss/messaging';
+import { ConsumedMessage, deferralDelayFor, Disposition, HandledMessage } from '@bss/messaging';
 import { Logger, maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
@@ -25,7 +25,9 @@ type AcceptedOrder = Pick<OrderEnvelope, 'acceptedAt'> | undefined;
 /**
  * Turns one delivery into a disposition: decode and validate, run the handler under the processing
  * timeout, classify the result. Logs exactly one line per delivery with id, type, attempt, outcome
- * and duration; never the payload.
+ * and duration; never the payload. Its metrics are recorded only once the consumer reports the
+ * delivery settled, as what was done: a retry whose publish failed counts as handed back, and a
+ * delivery whose channel closed first is not counted at all (its redelivery will be).
  */
 export class OrderDispatcher {
   private readonly metrics: ProcessorMetrics;
@@ -34,8 +36,22 @@ export class OrderDispatcher {
     this.metrics = options.metrics ?? unrecordedProcessorMetrics();
   }
 
-  async dispatch(message: ConsumedMessage): Promise<Disposition> {
+  async dispatch(message: ConsumedMessage): Promise<HandledMessage> {
     const started = performance.now();
+    try {
+      return await this.decide(message, started);
+    } catch (error) {
+      // Nothing in deciding is expected to throw (handler failures are classified); should it, the
+      // message goes back to the queue and is counted as handed back.
+      this.options.logger.error(
+        { messageId: message.messageId, attempt: message.attempt, err: (error as Error).message },
+        'dispatching failed; handing the message back',
+      );
+      return { disposition: { kind: 'requeue' }, onSettled: (done) => this.record(done, undefined, undefined, started) };
+    }
+  }
+
+  private async decide(message: ConsumedMessage, started: number): Promise<HandledMessage> {
     const decoded = decodeEnvelope(message.content);
     if (!decoded.ok) {
       return this.finish(message, started, { kind: 'dead-letter', reason: decoded.defect, error: decoded.detail }, {}, undefined);
@@ -61,7 +77,7 @@ export class OrderDispatcher {
     error: unknown,
     facts: Record<string, unknown>,
     order: AcceptedOrder,
-  ): Disposition {
+  ): HandledMessage {
     const text = maskPersonalDataInText(error instanceof Error ? error.message : String(error));
     if (error instanceof TerminalOrderError) {
       return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts, order);
@@ -106,9 +122,8 @@ export class OrderDispatcher {
     facts: Record<string, unknown>,
     order: AcceptedOrder,
     handled?: OrderOutcome['outcome'],
-  ): Disposition {
+  ): HandledMessage {
     const durationMs = performance.now() - started;
-    this.record(disposition, order, handled, durationMs / 1000);
     const line = {
       ...facts,
       messageId: message.messageId,
@@ -120,14 +135,15 @@ export class OrderDispatcher {
     };
     if (disposition.kind === 'ack') this.options.logger.info(line, 'order processed');
     else this.options.logger.warn(line, DISPOSITION_MESSAGES[disposition.kind]);
-    return disposition;
+    return { disposition, onSettled: (done) => this.record(done, order, handled, started) };
   }
 
-  private record(disposition: Disposition, order: AcceptedOrder, handled: OrderOutcome['outcome'] | undefined, seconds: number): void {
-    const outcome = deliveryOutcomeOf(disposition, handled);
-    this.metrics.delivered(outcome, seconds);
-    if (disposition.kind === 'retry') this.metrics.retryScheduled(disposition.step);
-    if (disposition.kind === 'dead-letter') this.metrics.deadLettered(disposition.reason);
+  /** `done` is what the consumer did: the disposition, or a hand-back if it could not be carried out. */
+  private record(done: Disposition, order: AcceptedOrder, handled: OrderOutcome['outcome'] | undefined, started: number): void {
+    const outcome = deliveryOutcomeOf(done, handled);
+    this.metrics.delivered(outcome, (performance.now() - started) / 1000);
+    if (done.kind === 'retry') this.metrics.retryScheduled(done.step);
+    if (done.kind === 'dead-letter') this.metrics.deadLettered(done.reason);
     if (order && (outcome === 'applied' || outcome === 'duplicate' || outcome === 'rejected' || outcome === 'dead-lettered')) {
       this.metrics.finished(outcome, order.acceptedAt);
     }

@@ -1,6 +1,6 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { OrderEnvelope, OrderType } from '@bss/contracts';
-import { BrokerConnection, Disposition, OrderConsumer, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, OrderConsumer, TopologyOptions } from '@bss/messaging';
 import { Logger } from '@bss/observability';
 import { lastValueFrom } from 'rxjs';
 import { handlerPatternFor } from './handles-orders.decorator';
@@ -64,7 +64,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       retryRoutingKey: this.options.topology.names.routingKeyFor(this.options.orderType),
       logger: this.options.logger,
       publishConnection: this.options.publishConnection,
-      handle: (message) => countingHandBacks(() => dispatcher.dispatch(message), metrics),
+      handle: (message) => dispatcher.dispatch(message),
     });
     this.consumer.start();
     if (metrics.recording) {
@@ -96,16 +96,5 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
 
   unwrap<T>(): T {
     return this.connection as T;
-  }
-}
-
-/** A dispatch that throws makes the consumer hand the message back to the queue. */
-async function countingHandBacks(dispatch: () => Promise<Disposition>, metrics: ProcessorMetrics): Promise<Disposition> {
-  const started = performance.now();
-  try {
-    return await dispatch();
-  } catch (error) {
-    metrics.delivered('requeued', (performance.now() - started) / 1000);
-    throw error;
   }
 }

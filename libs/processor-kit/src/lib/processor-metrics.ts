@@ -36,7 +36,7 @@ export class ProcessorMetrics {
     this.processed = metrics.counter({ name: 'bss_messages_processed_total', help: 'Deliveries processed, by outcome', labelNames: ['type', 'outcome'] });
     this.processingDuration = metrics.histogram({
       name: 'bss_message_processing_duration_seconds',
-      help: 'Time spent on one delivery: handler and settle decision',
+      help: 'Time spent on one delivery, until the broker settled it (acked, or republished with a confirm and acked)',
       labelNames: ['type', 'outcome'],
     });
     this.endToEnd = metrics.histogram({
