@@ -1,22 +1,6 @@
-import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contracts';
-import { BackendClient, OrderContext } from '@bss/processor-kit';
+import { expectSubmitsToBackend } from '@bss/processor-kit/testing';
 import { MnpOrderHandler } from './mnp-order.handler';
 
 describe('MnpOrderHandler', () => {
-  it('submits the order to the backend and returns its outcome', async () => {
-    const submit = jest.fn().mockResolvedValue({ outcome: 'applied' });
-    const handler = new MnpOrderHandler({ submit } as unknown as BackendClient);
-    const order: OrderEnvelope = {
-      id: 'order-1',
-      type: 'MNP',
-      version: ENVELOPE_VERSION,
-      acceptedAt: new Date().toISOString(),
-      correlationId: 'corr-1',
-      origin: 'api',
-      payload: EXAMPLE_PAYLOADS.MNP,
-    };
-    const context = new OrderContext(1, false, 'corr-1', new AbortController().signal, Date.now() + 1000, 'mnp-processor');
-    await expect(handler.handle(order as never, context)).resolves.toEqual({ outcome: 'applied' });
-    expect(submit).toHaveBeenCalledWith(order, context);
-  });
+  it('submits the order to the backend and returns its outcome', () => expectSubmitsToBackend('MNP', (backend) => new MnpOrderHandler(backend)));
 });
