@@ -46,10 +46,10 @@ function balanced(expression) {
 
 const expressions = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, expr: target.expr })));
 
-for (const [name, render] of [
+for (const [name, render] of /** @type {[string, () => any[]][]} */ ([
   ['the production overlay', () => renderOverlay('production')],
   ['the base with the monitoring component', () => renderBaseWith('monitoring')],
-]) {
+])) {
   describe(`monitoring in ${name}`, () => {
     const objects = render();
     const monitors = objects.filter((object) => object.kind === 'PodMonitor' || object.kind === 'ServiceMonitor');

@@ -25,6 +25,11 @@ function portMatches(policyPort, container) {
  * ({ port, name } of the target's container port). The source is either a pod's labels in the
  * same namespace or a namespace's labels (a peer in another namespace; our policies never narrow
  * such a peer by pod).
+ *
+ * @param {any[]} objects
+ * @param {{ fromPod?: Record<string, string>, fromNamespace?: Record<string, string> }} source
+ * @param {Record<string, string>} target
+ * @param {{ port: number, name?: string }} port
  */
 export function admits(objects, { fromPod, fromNamespace }, target, port) {
   const policies = objects.filter((object) => object.kind === 'NetworkPolicy' && selects(object.spec.podSelector, target));

@@ -24,6 +24,7 @@ Options:
 start prints shell assignments, e.g. eval "$(node tools/rabbitmq-cluster/cli.js start)".
 `;
 
+/** @type {Record<string, { type: 'string' | 'boolean', short?: string }>} */
 const OPTIONS = {
   'base-port': { type: 'string' },
   dir: { type: 'string' },

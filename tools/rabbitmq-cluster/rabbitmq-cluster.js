@@ -29,12 +29,13 @@ const CLI_DIST_PORT_MAX = 35682;
  * ports, epmd, and the range every rabbitmqctl (ours and the machine's) takes its own
  * distribution port from.
  */
+/** @type {Map<number, string>} */
 const RESERVED_PORTS = new Map([
   [5672, "the machine's RabbitMQ AMQP port"],
   [15672, "the machine's RabbitMQ management port"],
   [25672, "the machine's RabbitMQ distribution port"],
   [EPMD_PORT, 'epmd'],
-  ...Array.from({ length: CLI_DIST_PORT_MAX - CLI_DIST_PORT_MIN + 1 }, (_, i) => [CLI_DIST_PORT_MIN + i, 'the rabbitmqctl distribution port range']),
+  ...Array.from({ length: CLI_DIST_PORT_MAX - CLI_DIST_PORT_MIN + 1 }, (_, i) => /** @type {[number, string]} */ ([CLI_DIST_PORT_MIN + i, 'the rabbitmqctl distribution port range'])),
 ]);
 const PORT_KINDS = ['amqp', 'management', 'dist'];
 
@@ -125,7 +126,7 @@ function ephemeralPort() {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, HOST, () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolvePort(port));
     });
   });
@@ -479,6 +480,7 @@ function runCtl(dir, node, args, timeoutMs) {
   });
 }
 
+/** @returns {Promise<{ status: number, body: any }>} the management API's JSON answers have many shapes; each caller reads its own */
 async function managementGet(node, path) {
   const response = await fetch(`http://${HOST}:${node.managementPort}/api${path}`, {
     headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
