@@ -13,7 +13,7 @@ describe('summarizeRuns', () => {
       statusCodes: { '202': 200, '503': 1 },
       elapsedMs: 2000,
       succeededPerSec: 100,
-      latencyMs: { count: 5, p50: 3, p99: 100, max: 100 },
+      latencyMs: { count: 5, p50: 3, p90: 100, p99: 100, max: 100 },
     });
   });
 });

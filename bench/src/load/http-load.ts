@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import { LatencySummary, perSecond, summarizeLatencies } from '../report/statistics';
+import { perSecond } from '../report/statistics';
+import { LatencySummary, summarizeLatencies } from '@bss/observability';
 
 export interface HttpLoad {
   readonly url: string;

@@ -1,23 +1,4 @@
-import { drainRate, judge, lowestCeiling, overheadCost, percentile, perSecond, ratio, summarizeLatencies } from './statistics';
-
-describe('percentile', () => {
-  it('takes the nearest rank of unsorted values', () => {
-    const values = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
-    expect(percentile(values, 50)).toBe(5);
-    expect(percentile(values, 99)).toBe(10);
-    expect(percentile(values, 0)).toBe(1);
-  });
-
-  it('has no percentile of nothing', () => {
-    expect(percentile([], 50)).toBeUndefined();
-    expect(summarizeLatencies([])).toEqual({ count: 0, p50: undefined, p99: undefined, max: undefined });
-  });
-
-  it('summarizes p50, p99 and max', () => {
-    const values = Array.from({ length: 200 }, (_, index) => index + 1);
-    expect(summarizeLatencies(values)).toEqual({ count: 200, p50: 100, p99: 198, max: 200 });
-  });
-});
+import { drainRate, judge, lowestCeiling, overheadCost, perSecond, ratio } from './statistics';
 
 describe('rates and ratios', () => {
   it('turns a count over milliseconds into a rate per second', () => {

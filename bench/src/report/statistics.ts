@@ -1,27 +1,3 @@
-/** Nearest-rank percentile (p in 0..100) of unsorted values; undefined for no values. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1];
-}
-
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50?: number;
-  readonly p99?: number;
-  readonly max?: number;
-}
-
-export function summarizeLatencies(values: readonly number[]): LatencySummary {
-  return {
-    count: values.length,
-    p50: percentile(values, 50),
-    p99: percentile(values, 99),
-    max: values.length ? values.reduce((max, value) => (value > max ? value : max), values[0]) : undefined,
-  };
-}
-
 /** Events per second; undefined when no time passed (a rate cannot be measured then). */
 export function perSecond(count: number, elapsedMs: number): number | undefined {
   return elapsedMs > 0 ? (count * 1000) / elapsedMs : undefined;

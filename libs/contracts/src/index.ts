@@ -11,3 +11,4 @@ export * from './lib/validation-error';
 export * from './lib/fixtures';
 export * from './lib/payloads/field-rules';
 export * from './lib/payloads/seed-message.payload';
+export * from './lib/strict-json-parser';

@@ -7,3 +7,5 @@ export * from './lib/fail-fast';
 /** Metrics: `createMetrics({ enabled })` per process, `MetricsModule.register(metrics)` serves GET /metrics. */
 export * from './lib/metrics';
 export * from './lib/serve-app';
+export * from './lib/prometheus-text';
+export * from './lib/latency-summary';

@@ -2,7 +2,7 @@ import { OrderType } from '@bss/contracts';
 import { RunResult } from '../run/run-load';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
 import { barChart, escapeHtml, lineChart } from './svg-charts';
-import { LatencySummary } from './statistics';
+import { LatencySummary } from '@bss/observability';
 
 const TYPE_COLORS: Record<string, string> = { SUBSCRIPTION: '#2563eb', MNP: '#db2777', CHANGE: '#059669', TERMINATION: '#d97706' };
 

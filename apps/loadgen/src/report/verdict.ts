@@ -1,6 +1,7 @@
 import { ORDER_TYPES } from '@bss/contracts';
 import { RunResult } from '../run/run-load';
-import { denseSeries, LatencySummary, smoothingFactor, summarizeLatencies } from './statistics';
+import { denseSeries, smoothingFactor } from './statistics';
+import { LatencySummary, summarizeLatencies } from '@bss/observability';
 
 export const PEAK_RATIO_LIMIT = 1.05;
 

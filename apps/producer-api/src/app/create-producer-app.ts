@@ -8,7 +8,7 @@ import { installCorrelationIds } from './http/correlation';
 import { countEdgeRejections } from './http/rejection-metrics';
 import { IntakeMetrics } from './intake/intake-metrics';
 import { requireJsonBodies } from './http/request-errors';
-import { installStrictJsonParser } from './http/strict-json-parser';
+import { installStrictJsonParser } from '@bss/contracts';
 import { ProducerConfig } from './producer-config';
 import { ProducerModule } from './producer.module';
 

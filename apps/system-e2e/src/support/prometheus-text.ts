@@ -1,22 +1,14 @@
+import { parsePrometheusText } from '@bss/observability';
+
 /** Samples of a Prometheus text exposition, keyed `name{label="value",...}` with labels sorted by name. */
 export type Samples = ReadonlyMap<string, number>;
 
-const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
+/** The samples keyed by name and labels, so a test states each expected series as one string. */
 export function parseSamples(text: string): Samples {
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = SAMPLE_LINE.exec(line.trim());
-    if (!match || line.startsWith('#')) continue;
-    const [, name, labelText = '', value] = match;
-    const labels = [...labelText.matchAll(LABEL)].map(([, label, labelValue]) => ({ label, labelValue }));
-    samples.set(sampleKey(name, Object.fromEntries(labels.map(({ label, labelValue }) => [label, labelValue]))), Number(value));
-  }
-  return samples;
+  return new Map(parsePrometheusText(text).map((sample) => [sampleKey(sample.name, sample.labels), sample.value]));
 }
 
-export function sampleKey(name: string, labels: Record<string, string> = {}): string {
+export function sampleKey(name: string, labels: Readonly<Record<string, string>> = {}): string {
   const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0 ? name : `${name}{${entries.map(([label, value]) => `${label}="${value}"`).join(',')}}`;
 }

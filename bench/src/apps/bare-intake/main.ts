@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BareOrdersController } from './bare-orders.controller';
-import { installStrictJsonParser } from './strict-json';
+import { installStrictJsonParser } from '@bss/contracts';
 
 @Module({ controllers: [BareOrdersController] })
 class BareIntakeModule {}

@@ -1,7 +1,7 @@
 import type { DeliveryOutcome } from '@bss/processor-kit';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { parsePrometheusText, Sample, sumBy } from './prometheus-text';
+import { parsePrometheusText, Sample, sumBy } from '@bss/observability';
 
 const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit', 'bss_messages_processed_total']);
 

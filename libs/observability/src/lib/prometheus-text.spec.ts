@@ -21,4 +21,9 @@ describe('parsePrometheusText', () => {
   it('unescapes label values', () => {
     expect(parsePrometheusText(TEXT, new Set(['weird_label']))[0].labels).toEqual({ type: 'a"b' });
   });
+
+  it('reads every metric when none is named', () => {
+    const names = new Set(parsePrometheusText('# HELP a A\na_total 1\nb{x="y"} 2.5\nnot a sample\n').map((sample) => sample.name));
+    expect(names).toEqual(new Set(['a_total', 'b']));
+  });
 });

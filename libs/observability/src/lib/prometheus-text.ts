@@ -7,13 +7,16 @@ export interface Sample {
 const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
 const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
-/** Reads the samples of the Prometheus text format that the console needs (no timestamps, no exemplars). */
-export function parsePrometheusText(text: string, wanted: ReadonlySet<string>): Sample[] {
+/**
+ * Reads the samples of a Prometheus text exposition (no timestamps, no exemplars): those of the
+ * `wanted` metrics, or all of them. Label values are unescaped; comments and unparsable lines are skipped.
+ */
+export function parsePrometheusText(text: string, wanted?: ReadonlySet<string>): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;
     const match = SAMPLE_LINE.exec(line.trim());
-    if (!match || !wanted.has(match[1])) continue;
+    if (!match || (wanted && !wanted.has(match[1]))) continue;
     const labels: Record<string, string> = {};
     for (const pair of (match[2] ?? '').matchAll(LABEL_PAIR)) labels[pair[1]] = pair[2].replace(/\\(.)/g, (_all, char: string) => (char === 'n' ? '\n' : char));
     const value = Number(match[3]);
