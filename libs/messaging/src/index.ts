@@ -8,3 +8,4 @@ export * from './lib/confirm-session';
 export * from './lib/confirmed-publisher';
 export * from './lib/order-consumer';
 export * from './lib/queue-inspector';
+export * from './lib/management-client';

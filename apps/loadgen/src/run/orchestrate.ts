@@ -1,10 +1,9 @@
 import { ORDER_TYPES, OrderType, parseOrderType, topologyNames } from '@bss/contracts';
 import { LoadgenOptions } from '../cli/options';
-import { BrokerConnection, inspectQueues } from '@bss/messaging';
+import { BrokerConnection, inspectQueues, ManagementClient, topologyPlan } from '@bss/messaging';
 import { judge, Verdict } from '../report/verdict';
 import { OrderMix, parseMix } from '../traffic/order-mix';
 import { LaunchedSystem, launchForRun } from './launch';
-import { ManagementApi } from './management-api';
 import { Mode, Progress, RunResult, runLoad } from './run-load';
 
 const RETRY_STEPS_TO_CLEAN = 8;
@@ -17,17 +16,17 @@ export interface OrchestrationHooks {
 }
 
 /** Order types some processor consumes: the default mix, so no order waits for a consumer that is not there. */
-async function servedTypes(management: ManagementApi, prefix: string): Promise<OrderType[]> {
+async function servedTypes(management: ManagementClient, prefix: string): Promise<OrderType[]> {
   const names = topologyNames(prefix);
   const served: OrderType[] = [];
-  for (const type of ORDER_TYPES) if ((await management.consumers(names.queueFor(type)).catch(() => 0)) > 0) served.push(type);
+  for (const type of ORDER_TYPES) if (((await management.queue(names.queueFor(type)).catch(() => undefined))?.consumers ?? 0) > 0) served.push(type);
   if (served.length === 0) throw new Error(`no processor consumes any ${prefix}.* queue; start the system (npm start) or use --launch`);
   return served;
 }
 
 /** Runs one mode end to end: (launch,) load, drain, account, judge, (stop and clean up). */
 export async function runMode(options: LoadgenOptions, mode: Mode, hooks: OrchestrationHooks): Promise<{ run: RunResult; verdict: Verdict }> {
-  const management = new ManagementApi(options.managementUrl);
+  const management = new ManagementClient([options.managementUrl], '/', 5000);
   if (!(await management.isReachable())) {
     throw new Error(`the RabbitMQ management API does not answer at ${new URL(options.managementUrl).host} (enable it: rabbitmq-plugins enable rabbitmq_management)`);
   }
@@ -64,7 +63,9 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
     await broker.close();
     if (system) {
       await system.stop();
-      await management.deleteTopology(topologyNames(system.queuePrefix), RETRY_STEPS_TO_CLEAN).catch(() => undefined);
+      await management
+        .deleteTopology(topologyPlan({ names: topologyNames(system.queuePrefix), maxLength: 0, deliveryLimit: 0, retrySteps: RETRY_STEPS_TO_CLEAN, deferrals: true }))
+        .catch(() => undefined);
     }
   }
 }

@@ -2,7 +2,7 @@ import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
 import { departureTimes, Profile } from '../profiles/profiles';
 import { OrderMix, payloadFor, pickType } from '../traffic/order-mix';
 import { seededRandom } from '../traffic/random';
-import { ManagementApi } from './management-api';
+import { ManagementClient } from '@bss/messaging';
 import { directTarget, isAccepted, queueTarget, Sent, Target } from './targets';
 
 export type Mode = 'queue' | 'direct';
@@ -15,7 +15,7 @@ export interface RunSettings {
   readonly producerUrl: string;
   readonly backendUrl: string;
   readonly apiKey?: string;
-  readonly management?: ManagementApi;
+  readonly management?: ManagementClient;
   /** Live queue depth each second (AMQP passive declares: ready messages, no statistics lag). */
   readonly depthOf?: (queues: readonly string[]) => Promise<number[]>;
   readonly names: TopologyNames;

@@ -9,7 +9,7 @@ import { DeadLetterOperations } from './operations/dead-letter-operations';
 import { ReplayPublisher } from './operations/replay-publisher';
 import { OpsConfig } from './ops-config';
 import { OpsModule } from './ops.module';
-import { ManagementClient, vhostOf } from './overview/management-client';
+import { ManagementClient, vhostOf } from '@bss/messaging';
 import { OverviewSampler } from './overview/overview-sampler';
 import { ProcessorScraper } from './overview/processor-scraper';
 import { DeadLetterStore } from './store/dead-letter-store';

@@ -6,7 +6,7 @@ import { DEAD_LETTER_STATES, DeadLetterState, StoredCount } from '../store/dead-
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { CounterRates, windowRate } from './counter-rates';
 import { FlowWindow } from './flow-window';
-import { ManagedQueue, ManagementClient } from './management-client';
+import { ManagedQueue, ManagementClient } from '@bss/messaging';
 import { ProcessorScraper } from './processor-scraper';
 import { ReplicaCounterTotals } from './replica-counter-totals';
 
