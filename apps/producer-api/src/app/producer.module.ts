@@ -6,7 +6,6 @@ import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { BrokerErrorsFilter } from './http/broker-errors.filter';
 import { IntakeMetrics } from './intake/intake-metrics';
-import { IntakeStats } from './intake/intake-stats';
 import { OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
 import { OrdersController } from './intake/orders.controller';
 import { PRODUCER_CONFIG, PRODUCER_LOGGER, ProducerConfig } from './producer-config';
@@ -45,7 +44,6 @@ export class ProducerModule {
       controllers: [OrdersController, SeedCompatController],
       providers: [
         OrderIntakeService,
-        IntakeStats,
         { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
         ApiKeyGuard,
         BrokerErrorsFilter,

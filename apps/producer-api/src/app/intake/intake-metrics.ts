@@ -1,8 +1,13 @@
-import { isPlainObject, OrderType, parseOrderType } from '@bss/contracts';
-import type { RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
+import { isPlainObject, ORDER_TYPES, OrderType, parseOrderType } from '@bss/contracts';
+import { REFUSAL_REASONS, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
 import { Metrics } from '@bss/observability';
 
 export type RejectionReason = 'invalid' | RefusalReason | 'unauthorized' | 'too-large' | 'unsupported-media-type';
+
+/** What the seed's `/api/stats` counts: orders that reached intake and were not accepted. */
+export type IntakeFailure = 'invalid' | RefusalReason | 'outcome-unknown';
+
+const INTAKE_FAILURES: readonly IntakeFailure[] = ['invalid', ...REFUSAL_REASONS, 'outcome-unknown'];
 
 /** The type label of an order that may not have passed validation: its declared type, if it names one. */
 export function declaredTypeOf(order: unknown): OrderType | 'unknown' {
@@ -10,8 +15,15 @@ export function declaredTypeOf(order: unknown): OrderType | 'unknown' {
   return parseOrderType(order['type'] ?? order['타입']) ?? 'unknown';
 }
 
-/** The producer's metrics, names fixed by the metric contract. */
+/**
+ * Records each intake event once: as the producer's Prometheus metrics (names fixed by the metric
+ * contract) and as this process's counts since start, which the seed's `/api/stats` answers with
+ * (they count even where MONITORING_ENABLED turns the metrics off).
+ */
 export class IntakeMetrics {
+  readonly startedAt = new Date();
+  private readonly acceptedCounts = Object.fromEntries(ORDER_TYPES.map((type) => [type, 0])) as Record<OrderType, number>;
+  private readonly failureCounts = Object.fromEntries(INTAKE_FAILURES.map((failure) => [failure, 0])) as Record<IntakeFailure, number>;
   private readonly accepted;
   private readonly rejected;
   private readonly outcomeUnknown;
@@ -35,13 +47,25 @@ export class IntakeMetrics {
   orderAccepted(type: OrderType, confirmSeconds: number): void {
     this.accepted.with({ type }).inc();
     this.confirmDuration.with({ type }).observe(confirmSeconds);
+    this.acceptedCounts[type] += 1;
   }
 
   orderRejected(type: OrderType | 'unknown', reason: RejectionReason): void {
     this.rejected.with({ type, reason }).inc();
+    if (isIntakeFailure(reason)) this.failureCounts[reason] += 1;
   }
 
   orderOutcomeUnknown(type: OrderType, reason: UnknownOutcomeReason): void {
     this.outcomeUnknown.with({ type, reason }).inc();
+    this.failureCounts['outcome-unknown'] += 1;
   }
+
+  snapshot() {
+    const totalAccepted = Object.values(this.acceptedCounts).reduce((sum, count) => sum + count, 0);
+    return { startedAt: this.startedAt.toISOString(), totalAccepted, acceptedByType: { ...this.acceptedCounts }, failures: { ...this.failureCounts } };
+  }
+}
+
+function isIntakeFailure(reason: RejectionReason): reason is IntakeFailure & RejectionReason {
+  return (INTAKE_FAILURES as readonly string[]).includes(reason);
 }

@@ -3,7 +3,6 @@ import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames
 import { ConfirmedPublisher, isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { PRODUCER_LOGGER } from '../producer-config';
-import { IntakeStats } from './intake-stats';
 import { declaredTypeOf, IntakeMetrics } from './intake-metrics';
 import { identifyOrder } from './order-id';
 
@@ -59,7 +58,6 @@ export const TOPOLOGY_NAMES = Symbol('TOPOLOGY_NAMES');
 export class OrderIntakeService {
   constructor(
     private readonly publisher: ConfirmedPublisher,
-    private readonly stats: IntakeStats,
     private readonly metrics: IntakeMetrics,
     @Inject(TOPOLOGY_NAMES) private readonly names: TopologyNames,
     @Inject(PRODUCER_LOGGER) private readonly logger: Logger,
@@ -95,26 +93,22 @@ export class OrderIntakeService {
       throw this.failed(reference, error);
     }
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
-    this.stats.recordAccepted(envelope.type);
     this.logger.info({ orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId }, 'order accepted');
     return { ...reference, acceptedAt: envelope.acceptedAt, queue: this.names.queueFor(envelope.type) };
   }
 
   /** Counts an order refused as invalid; `order` is what the client sent, for its declared type. */
   recordInvalid(order: unknown): void {
-    this.stats.recordFailure('invalid');
     this.metrics.orderRejected(declaredTypeOf(order), 'invalid');
   }
 
   private failed(order: OrderReference, error: PublishRefusedError | PublishOutcomeUnknownError): Error {
     const facts = { type: order.type, orderId: order.orderId, correlationId: order.correlationId, reason: error.reason, err: error.message };
     if (error instanceof PublishRefusedError) {
-      this.stats.recordFailure(error.reason);
       this.metrics.orderRejected(order.type, error.reason);
       this.logger.warn(facts, 'order not accepted');
       return new OrderRefusedError(order, error.reason, error.message);
     }
-    this.stats.recordFailure('outcome-unknown');
     this.metrics.orderOutcomeUnknown(order.type, error.reason);
     this.logger.warn(facts, 'order outcome unknown; the client must resend it with the same idempotency key');
     return new OrderOutcomeUnknownError(order, error.reason, error.message);

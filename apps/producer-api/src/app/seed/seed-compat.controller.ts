@@ -16,7 +16,7 @@ import { ApiKeyGuard } from '../http/api-key.guard';
 import { CorrelationId } from '../http/correlation';
 import { IDEMPOTENCY_KEY_HEADER, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
 import { acceptBatch, countByStatus } from '../intake/batch-intake';
-import { IntakeStats } from '../intake/intake-stats';
+import { IntakeMetrics } from '../intake/intake-metrics';
 import { OrderIntakeService, OrderOutcomeUnknownError, OrderRefusedError, TOPOLOGY_NAMES } from '../intake/order-intake.service';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
 
@@ -47,7 +47,7 @@ const SEED_UNKNOWN_MESSAGE =
 export class SeedCompatController {
   constructor(
     private readonly intake: OrderIntakeService,
-    private readonly stats: IntakeStats,
+    private readonly stats: IntakeMetrics,
     private readonly connection: BrokerConnection,
     @Inject(TOPOLOGY_NAMES) private readonly names: TopologyNames,
     @Inject(PRODUCER_CONFIG) private readonly config: ProducerConfig,
