@@ -496,6 +496,8 @@ describe('messaging against the real broker', () => {
       expect(await consumer.stop(300)).toEqual({ finished: false, handedBack: 1 });
       const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
       expect(handedBack.properties.messageId).toBe(order.id);
+      // The copy stopped waiting once its delivery's channel was gone, and was never sent.
+      expect(await eventually(async () => consumer.inFlightCount(), (count) => count === 0)).toBe(0);
       expect(settled).toEqual([]);
     });
 
