@@ -1,4 +1,5 @@
-import { ENVELOPE_CONTENT_TYPE, ENVELOPE_VERSION, encodeEnvelope, EXAMPLE_PAYLOADS, ORDER_HEADERS, OrderEnvelope, OrderType } from '@bss/contracts';
+import { ENVELOPE_VERSION, encodeEnvelope, EXAMPLE_PAYLOADS, OrderEnvelope, OrderType } from '@bss/contracts';
+import { envelopePublishOptions } from '@bss/messaging';
 import type { Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 
@@ -31,32 +32,21 @@ export interface OrderMessage {
 }
 
 /**
- * An order exactly as producer-api publishes it (envelope body, properties, headers), with its own
+ * An order exactly as producer-api publishes it (envelope body; properties and headers from
+ * envelopePublishOptions, which intake uses), with its own
  * id, so a processor handles it as a real order and the backend applies each one once.
  */
 export function orderMessage(): OrderMessage {
-  const correlationId = randomUUID();
   const envelope: OrderEnvelope = {
     id: randomUUID(),
     type: BENCH_ORDER_TYPE,
     version: ENVELOPE_VERSION,
     acceptedAt: new Date().toISOString(),
-    correlationId,
+    correlationId: randomUUID(),
     origin: 'api',
     payload: BENCH_PAYLOAD,
   };
-  return {
-    content: encodeEnvelope(envelope),
-    options: {
-      persistent: true,
-      contentType: ENVELOPE_CONTENT_TYPE,
-      messageId: envelope.id,
-      type: BENCH_ORDER_TYPE,
-      timestamp: Math.floor(Date.now() / 1000),
-      correlationId,
-      headers: { [ORDER_HEADERS.attempt]: 1, [ORDER_HEADERS.correlationId]: correlationId, [ORDER_HEADERS.origin]: 'api' },
-    },
-  };
+  return { content: encodeEnvelope(envelope), options: envelopePublishOptions(envelope) };
 }
 
 export function orderMessages(count: number): OrderMessage[] {

@@ -5,6 +5,8 @@ export * from './lib/deferral-ladder';
 export * from './lib/topology';
 export * from './lib/topology-keeper';
 export * from './lib/confirm-session';
+export * from './lib/order-message';
+export * from './lib/confirmed-channel';
 export * from './lib/confirmed-publisher';
 export * from './lib/order-consumer';
 export * from './lib/queue-inspector';

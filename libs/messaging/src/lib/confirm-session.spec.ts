@@ -20,7 +20,7 @@ class ScriptedChannel extends EventEmitter {
     this.published[index].callback(error);
   }
 
-  returnMessage(messageId: string): void {
+  returnMessage(messageId: string | undefined): void {
     this.emit('return', { properties: { messageId } } as unknown as Message);
   }
 
@@ -60,6 +60,15 @@ describe('ConfirmSession', () => {
     channel.confirm(0);
     channel.confirm(1);
     expect(await Promise.all([first, second])).toEqual(['acked', 'returned']);
+  });
+
+  it('matches the return of a message without an id (poison on its way to the dead letters) among those without one', async () => {
+    const withId = session.send('x', message('a'), 1000);
+    const withoutId = session.send('x', { routingKey: '', content: Buffer.from('not json'), properties: {} }, 1000);
+    channel.returnMessage(undefined);
+    channel.confirm(0);
+    channel.confirm(1);
+    expect(await Promise.all([withId, withoutId])).toEqual(['acked', 'returned']);
   });
 
   it('tells a nack from a channel that closed before the confirm', async () => {

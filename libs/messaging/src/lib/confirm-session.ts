@@ -1,13 +1,17 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
 
-/** A message for the orders exchange, and the queue it must land in. */
+/** A message to publish, and the bounded queue it must land in, if it goes to one. */
 export interface OutgoingMessage {
   readonly routingKey: string;
-  /** Where the routing key leads; a nack is judged by whether this queue is full. */
-  readonly queue: string;
+  /** The bounded queue the routing key leads to: a nack is judged by whether this queue is full. */
+  readonly queue?: string;
   readonly content: Buffer;
-  /** `messageId` is required: it is how a returned (unroutable) message is matched to its publish. */
-  readonly properties: Options.Publish & { readonly messageId: string };
+  /**
+   * `messageId` is how a returned (unroutable) message is matched to its publish; an order always
+   * has one, and the few messages without one (poison on its way to the dead letters) are matched
+   * among themselves.
+   */
+  readonly properties: Options.Publish;
 }
 
 /** What became of one publish: confirmed, returned as unroutable, nacked, cut off, or past its deadline. */
@@ -37,7 +41,7 @@ export class ConfirmSession {
   /** Resolves with what became of the message; `undefined` if it could not even be written (channel closed). */
   send(exchange: string, message: OutgoingMessage, timeoutMs: number, onLate?: (settlement: LateSettlement) => void): Promise<Settlement | undefined> {
     return new Promise((resolve) => {
-      const tracked: Tracked = { messageId: message.properties.messageId, returned: false };
+      const tracked: Tracked = { messageId: returnKeyOf(message.properties.messageId), returned: false };
       let late = false;
       const timer = setTimeout(() => {
         late = true;
@@ -76,8 +80,11 @@ export class ConfirmSession {
 
   /** Returns come in publish order, before the ack of the same message. */
   private onReturn(message: Message): void {
-    const candidate = this.awaitingReturn.get(String(message.properties.messageId))?.find((tracked) => !tracked.returned);
+    const candidate = this.awaitingReturn.get(returnKeyOf(message.properties.messageId))?.find((tracked) => !tracked.returned);
     if (candidate) candidate.returned = true;
   }
 }
 
+function returnKeyOf(messageId: unknown): string {
+  return messageId === undefined || messageId === null ? '' : String(messageId);
+}

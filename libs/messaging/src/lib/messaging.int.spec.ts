@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { BrokerConnection, BrokerConnectionOptions } from './broker-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError } from './errors';
-import { ConsumedMessage, DEAD_LETTER_HEADERS, Disposition, OrderConsumer } from './order-consumer';
+import { ConsumedMessage, DEAD_LETTER_HEADERS, Disposition, OrderConsumer, OrderConsumerOptions } from './order-consumer';
 import { inspectQueues } from './queue-inspector';
 import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
 import { declareTopology, deferralQueueArguments, orderQueueArguments, TopologyOptions } from './topology';
@@ -251,12 +251,13 @@ describe('messaging against the real broker', () => {
       settled = [];
     });
 
-    async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10) {
+    async function consumeWith(handle: (message: ConsumedMessage) => Promise<Disposition>, prefetch = 10, options: Partial<OrderConsumerOptions> = {}) {
       const consumer = new OrderConsumer(connect(), {
         queue: names.queueFor('MNP'),
         prefetch,
         topology,
         retryRoutingKey: names.routingKeyFor('MNP'),
+        ...options,
         handle: async (message) => ({
           disposition: await handle(message),
           onSettled: (done) => settled.push({ messageId: message.messageId ?? '', done: done.kind }),
@@ -408,6 +409,96 @@ describe('messaging against the real broker', () => {
       expect(waiting.properties.messageId).toBe(deferred.id);
       expect(waiting.properties.expiration).toBeUndefined();
       expect(waiting.properties.headers).toMatchObject({ [ORDER_HEADERS.attempt]: 1 });
+    });
+
+    it('hands back a retry no queue takes (its delay queue unbound) instead of acking a copy the broker dropped', async () => {
+      const publisher = await readyPublisher();
+      const seen: ConsumedMessage[] = [];
+      const consumer = await consumeWith(async (message) => {
+        seen.push(message);
+        return seen.length === 1 ? { kind: 'retry', step: 1, delayMs: 100, error: 'backend answered 503' } : { kind: 'ack' };
+      });
+      // After the consumer declared its topology, which would bind it again.
+      await probe.onChannel((channel) => channel.unbindQueue(names.retryQueueFor(1), names.retryExchangeFor(1), ''));
+      const order = envelopeOf('MNP');
+      await publisher.publishOrder(order);
+
+      await eventually(async () => settled.length, (count) => count === 2);
+      expect(settled).toEqual([
+        { messageId: order.id, done: 'requeue' },
+        { messageId: order.id, done: 'ack' },
+      ]);
+      expect(seen.map((message) => [message.attempt, message.redelivered])).toEqual([
+        [1, false],
+        [1, true],
+      ]);
+      await consumer.stop(1000);
+      expect(await probe.messageCount(names.retryQueueFor(1))).toBe(0);
+    });
+
+    describe('publishing its copies through a link that slows down what the broker sends', () => {
+      let link: FaultyLink;
+
+      beforeEach(async () => {
+        const { hostname, port } = new URL(TEST_BROKER_URL);
+        link = await FaultyLink.open({ host: hostname, port: Number(port || 5672) });
+      });
+
+      afterEach(async () => {
+        await link.close();
+      });
+
+      it('hands back a dead letter whose confirm is later than its deadline; the late copy is still stored', async () => {
+        const publisher = await readyPublisher();
+        const poison = [envelopeOf('MNP'), envelopeOf('MNP')];
+        const consumer = await consumeWith(
+          async (message) => (message.redelivered ? { kind: 'ack' } : { kind: 'dead-letter', reason: 'invalid-payload', error: 'msisdn: bad' }),
+          10,
+          { publishConnection: connect(link.urlFor(TEST_BROKER_URL)), republishConfirmTimeoutMs: 300 },
+        );
+        // The first goes through a healthy link: the republisher is up.
+        await publisher.publishOrder(poison[0]);
+        await eventually(async () => settled.length, (count) => count === 1);
+        link.setMode({ kind: 'delay', ms: 1000 });
+        await publisher.publishOrder(poison[1]);
+
+        await eventually(async () => settled.length, (count) => count === 3);
+        expect(settled).toEqual([
+          { messageId: poison[0].id, done: 'dead-letter' },
+          { messageId: poison[1].id, done: 'requeue' },
+          { messageId: poison[1].id, done: 'ack' },
+        ]);
+        const dead = await eventually(() => probe.messageCount(names.deadLetterQueue), (count) => count === 2);
+        expect(dead).toBe(2);
+        await consumer.stop(1000);
+      });
+    });
+
+    it('holds a retry unacked while its publishing connection is down, rather than handling the order again and again', async () => {
+      const publisher = await readyPublisher();
+      let handled = 0;
+      const consumer = await consumeWith(
+        async () => {
+          handled += 1;
+          return { kind: 'retry', step: 1, delayMs: 100, error: 'backend answered 503' };
+        },
+        10,
+        { publishConnection: connect(UNREACHABLE_BROKER_URL) },
+      );
+      const order = envelopeOf('MNP');
+      await publisher.publishOrder(order);
+      await eventually(async () => handled, (count) => count === 1);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(handled).toBe(1);
+      expect(consumer.inFlightCount()).toBe(1);
+      expect(settled).toEqual([]);
+
+      expect(await consumer.stop(300)).toEqual({ finished: false, handedBack: 1 });
+      const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
+      expect(handedBack.properties.messageId).toBe(order.id);
+      // The copy stopped waiting once its delivery's channel was gone, and was never sent.
+      expect(await eventually(async () => consumer.inFlightCount(), (count) => count === 0)).toBe(0);
+      expect(settled).toEqual([]);
     });
 
     it('on stop, finishes in-flight work within the grace and hands back what it cannot finish, reported unsettled', async () => {

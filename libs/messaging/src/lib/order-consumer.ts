@@ -3,7 +3,10 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BrokerConnection } from './broker-connection';
 import { BrokerLogger, silentBrokerLogger } from './broker-logger';
+import { ConfirmedChannel } from './confirmed-channel';
 import { deferralDelayFor } from './deferral-ladder';
+import { isPublishFailure } from './errors';
+import { OrderMessageChanges, orderPublishOptions } from './order-message';
 import { TopologyOptions } from './topology';
 import { TopologyKeeper } from './topology-keeper';
 
@@ -52,12 +55,21 @@ export interface OrderConsumerOptions {
   readonly handle: (message: ConsumedMessage) => Promise<HandledMessage>;
   readonly logger?: BrokerLogger;
   /**
-   * Where retries and dead letters are published, by default the consuming connection. RabbitMQ
+   * Where retries, deferrals and dead letters are published, by default the consuming connection. RabbitMQ
    * blocks a connection that publishes during a memory or disk alarm, acks included, so a
    * separate one keeps the consumer acking (and the queue shrinking) while the alarm lasts.
    */
   readonly publishConnection?: BrokerConnection;
+  /** Longest wait for the confirm of a retry, deferral or dead letter; then the delivery is handed back. */
+  readonly republishConfirmTimeoutMs?: number;
 }
+
+/**
+ * Long: a copy whose confirm is late is handed back and handled again, and if the late copy was
+ * stored after all the order runs twice (the backend's idempotency absorbs it). Waiting only holds
+ * the delivery's own prefetch slot.
+ */
+const REPUBLISH_CONFIRM_TIMEOUT_MS = 30_000;
 
 /** Headers a dead letter carries so that an operator can see why it failed and replay it. */
 export const DEAD_LETTER_HEADERS = {
@@ -73,9 +85,10 @@ const BROKER_DELIVERY_HEADERS = ['x-delivery-count'];
 
 /**
  * Consumes one queue with manual acks. A message is acked only after its handler finished, so a
- * crash at any point hands it back to the broker. Retries, deferrals and dead letters are republished with a
- * confirm before the original is acked: a failure between the two duplicates the message (which the
- * backend's idempotency absorbs), never loses it.
+ * crash at any point hands it back to the broker. Retries, deferrals and dead letters are republished
+ * with a confirm (on a ConfirmedChannel, mandatory: a copy no queue takes is a failure, not a loss)
+ * before the original is acked: a failure between the two duplicates the message (which the backend's
+ * idempotency absorbs), never loses it.
  */
 export class OrderConsumer {
   private readonly logger: BrokerLogger;
@@ -83,7 +96,7 @@ export class OrderConsumer {
   private readonly consumerTags = new Map<Channel, string>();
   private readonly closedChannels = new WeakSet<Channel>();
   private consumeChannel?: ChannelWrapper;
-  private republishChannel?: ChannelWrapper;
+  private republisher?: ConfirmedChannel;
   private stopping = false;
   private readonly topology: TopologyKeeper;
 
@@ -96,10 +109,9 @@ export class OrderConsumer {
   }
 
   start(): void {
-    this.republishChannel = this.publishConnection().createChannel({
-      name: this.republishChannelName(),
-      confirm: true,
-      setup: async () => undefined,
+    this.republisher = new ConfirmedChannel(this.publishConnection(), {
+      name: `republisher:${this.options.queue}`,
+      confirmTimeoutMs: this.options.republishConfirmTimeoutMs ?? REPUBLISH_CONFIRM_TIMEOUT_MS,
     });
     this.consumeChannel = this.connection.createChannel({
       name: `consumer:${this.options.queue}`,
@@ -142,16 +154,12 @@ export class OrderConsumer {
     const finished = await settleWithin([...this.inFlight], graceMs);
     const handedBack = this.inFlight.size;
     if (this.consumeChannel) await this.connection.closeChannel(`consumer:${this.options.queue}`, this.consumeChannel);
-    if (this.republishChannel) await this.publishConnection().closeChannel(this.republishChannelName(), this.republishChannel);
+    await this.republisher?.close();
     return { finished, handedBack };
   }
 
   private publishConnection(): BrokerConnection {
     return this.options.publishConnection ?? this.connection;
-  }
-
-  private republishChannelName(): string {
-    return `republisher:${this.options.queue}`;
   }
 
   private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
@@ -200,12 +208,16 @@ export class OrderConsumer {
     if (disposition.kind === 'ack') return safely(() => channel.ack(message)) ? disposition : undefined;
     if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true)) ? disposition : undefined;
     try {
-      if (disposition.kind === 'retry') await this.publishRetry(message, consumed, disposition);
-      else if (disposition.kind === 'defer') await this.publishDeferral(message, consumed, disposition);
-      else await this.publishDeadLetter(message, consumed, disposition);
+      const copy = this.copyFor(disposition, consumed);
+      await this.republish(message, copy, () => !this.closedChannels.has(channel));
     } catch (error) {
       this.logger.error(
-        { queue: this.options.queue, messageId: consumed.messageId, err: (error as Error).message },
+        {
+          queue: this.options.queue,
+          messageId: consumed.messageId,
+          err: (error as Error).message,
+          ...(isPublishFailure(error) ? { publishFailure: error.name, reason: error.reason } : {}),
+        },
         `${disposition.kind} failed; handing the message back`,
       );
       return safely(() => channel.nack(message, false, true)) ? handBack : undefined;
@@ -213,60 +225,65 @@ export class OrderConsumer {
     return safely(() => channel.ack(message)) ? disposition : undefined;
   }
 
-  /** To the retry queue of its step, where it waits out its own delay (the message's expiration). */
-  private async publishRetry(message: ConsumeMessage, consumed: ConsumedMessage, retry: { step: number; delayMs: number; error: string }): Promise<void> {
+  /** Where the copy of a retried, deferred or dead-lettered message goes, and what it carries anew. */
+  private copyFor(disposition: Republished, consumed: ConsumedMessage): MessageCopy {
     const { names } = this.options.topology;
-    await this.republish(message, names.retryExchangeFor(retry.step), this.options.retryRoutingKey, {
-      headers: failureHeaders(consumed, consumed.attempt + 1, retry.error),
-      expiration: String(Math.max(0, Math.round(retry.delayMs))),
-    });
+    switch (disposition.kind) {
+      case 'retry':
+        // To the retry queue of its step, where it waits out its own delay (the message's expiration).
+        return {
+          exchange: names.retryExchangeFor(disposition.step),
+          routingKey: this.options.retryRoutingKey,
+          changes: { headers: failureHeaders(consumed, consumed.attempt + 1, disposition.error), expiration: String(Math.max(0, Math.round(disposition.delayMs))) },
+        };
+      case 'defer':
+        // To the deferral queue of its step, whose TTL is the queue's: no expiration of its own, same attempt.
+        return {
+          exchange: names.deferralExchangeFor(deferralDelayFor(disposition.waitMs)),
+          routingKey: this.options.retryRoutingKey,
+          changes: { headers: failureHeaders(consumed, consumed.attempt, disposition.error) },
+        };
+      case 'dead-letter':
+        return {
+          exchange: names.deadLetterExchange,
+          routingKey: '',
+          changes: {
+            headers: {
+              ...carriedHeaders(consumed),
+              [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
+              [DEAD_LETTER_HEADERS.reason]: disposition.reason,
+              [DEAD_LETTER_HEADERS.lastError]: disposition.error.slice(0, 2000),
+              [DEAD_LETTER_HEADERS.attempts]: consumed.attempt,
+              [DEAD_LETTER_HEADERS.deadLetteredAt]: new Date().toISOString(),
+              [DEAD_LETTER_HEADERS.sourceQueue]: this.options.queue,
+            },
+          },
+        };
+    }
   }
 
-  /** To the deferral queue of its step, whose TTL is the queue's: no expiration of its own, same attempt. */
-  private async publishDeferral(message: ConsumeMessage, consumed: ConsumedMessage, deferral: { waitMs: number; error: string }): Promise<void> {
-    const { names } = this.options.topology;
-    await this.republish(message, names.deferralExchangeFor(deferralDelayFor(deferral.waitMs)), this.options.retryRoutingKey, {
-      headers: failureHeaders(consumed, consumed.attempt, deferral.error),
-    });
+  /**
+   * Publishes a copy of the message, body and order properties unchanged, and waits for the confirm.
+   * While the publishing connection cannot send (down, blocked by an alarm, unsure of the broker) the
+   * copy waits, holding its delivery unacked, for as long as the delivery's channel is open: handing it
+   * back at once would only have it handled again, backend call included, at full speed.
+   */
+  private async republish(message: ConsumeMessage, copy: MessageCopy, stillWanted: () => boolean): Promise<void> {
+    if (!this.republisher) throw new Error('consumer not started');
+    await this.republisher.publishWhenSendable(
+      copy.exchange,
+      { routingKey: copy.routingKey, content: message.content, properties: orderPublishOptions(message.properties, copy.changes) },
+      stillWanted,
+    );
   }
+}
 
-  private async publishDeadLetter(
-    message: ConsumeMessage,
-    consumed: ConsumedMessage,
-    deadLetter: { reason: string; error: string },
-  ): Promise<void> {
-    await this.republish(message, this.options.topology.names.deadLetterExchange, '', {
-      headers: {
-        ...carriedHeaders(consumed),
-        [ORDER_HEADERS.firstFailureAt]: firstFailureAt(consumed),
-        [DEAD_LETTER_HEADERS.reason]: deadLetter.reason,
-        [DEAD_LETTER_HEADERS.lastError]: deadLetter.error.slice(0, 2000),
-        [DEAD_LETTER_HEADERS.attempts]: consumed.attempt,
-        [DEAD_LETTER_HEADERS.deadLetteredAt]: new Date().toISOString(),
-        [DEAD_LETTER_HEADERS.sourceQueue]: this.options.queue,
-      },
-    });
-  }
+type Republished = Extract<Disposition, { kind: 'retry' | 'defer' | 'dead-letter' }>;
 
-  /** Publishes a copy of the message, body and properties unchanged, and waits for the confirm. */
-  private async republish(
-    message: ConsumeMessage,
-    exchange: string,
-    routingKey: string,
-    changes: { headers: Record<string, unknown>; expiration?: string },
-  ): Promise<void> {
-    if (!this.republishChannel) throw new Error('consumer not started');
-    const { properties } = message;
-    await this.republishChannel.publish(exchange, routingKey, message.content, {
-      persistent: true,
-      contentType: properties.contentType,
-      messageId: properties.messageId,
-      type: properties.type,
-      timestamp: properties.timestamp,
-      correlationId: properties.correlationId,
-      ...changes,
-    });
-  }
+interface MessageCopy {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly changes: OrderMessageChanges;
 }
 
 function carriedHeaders(consumed: ConsumedMessage): Record<string, unknown> {

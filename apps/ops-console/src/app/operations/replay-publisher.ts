@@ -1,5 +1,5 @@
 import { ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerConnection, ConfirmedPublisher, DEAD_LETTER_HEADERS, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, ConfirmedPublisher, DEAD_LETTER_HEADERS, orderPublishOptions, TopologyOptions } from '@bss/messaging';
 import { ReplayCandidate } from '../store/dead-letter';
 
 const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
@@ -24,9 +24,10 @@ const FAILURE_HEADERS = [
 
 /**
  * Publishes a stored dead letter back to the orders exchange as the order it was: same body and
- * properties, correlation id kept, a fresh attempt count, and the dead letter it came from. It
- * publishes through the same ConfirmedPublisher as intake, so a replay is confirmed, refused
- * (nothing sent) or of unknown outcome exactly as an order is, and never on a blocked connection.
+ * order properties (orderPublishOptions, as every republish), correlation id kept, a fresh attempt
+ * count, and the dead letter it came from. It publishes through the same ConfirmedPublisher as
+ * intake, so a replay is confirmed, refused (nothing sent) or of unknown outcome exactly as an order
+ * is, and never on a blocked connection.
  */
 export class ReplayPublisher {
   private readonly publisher: ConfirmedPublisher;
@@ -50,15 +51,7 @@ export class ReplayPublisher {
       routingKey: this.names.routingKeyFor(type),
       queue: this.names.queueFor(type),
       content: candidate.body,
-      properties: {
-        persistent: true,
-        messageId: properties.messageId,
-        type: properties.type,
-        contentType: properties.contentType,
-        timestamp: properties.timestamp,
-        correlationId: properties.correlationId,
-        headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id },
-      },
+      properties: orderPublishOptions(properties, { headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id } }),
     });
   }
 
