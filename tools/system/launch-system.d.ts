@@ -33,3 +33,15 @@ export function launchSystem(options: LaunchOptions): Promise<RunningSystem>;
 export function freePorts(count: number): Promise<number[]>;
 /** Node options from the CMD of the Dockerfile of the app whose bundle (`dist/apps/<app>/main.cjs`) this is. */
 export function imageNodeFlags(bundle: string): string[];
+/** Polls GET /ready until it answers 200; fails early, with the app's last lines, when it exits during start-up. */
+export function waitForReady(app: {
+  name: string;
+  url: string;
+  exitCode: () => number | string | undefined | null;
+  lastLines: () => string;
+  timeoutMs: number;
+}): Promise<void>;
+/** SIGTERM unless it already ended, SIGKILL past the grace; resolves with how it ended. */
+export function stopChild(child: import('node:child_process').ChildProcess, exited: Promise<number | string>, graceMs?: number): Promise<number | string>;
+/** Makes a child the host started itself stop with the host (SIGTERM when it exits or is interrupted). */
+export function adoptChild(child: import('node:child_process').ChildProcess): void;

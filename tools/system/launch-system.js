@@ -125,8 +125,7 @@ function startApp(app, env, onLine) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
+  adoptChild(child);
   const { child: _previousChild, exited: _previousExit, exitCode: _previousCode, ...definition } = app;
   const handle = { ...definition, pid: child.pid, child, exitCode: undefined, exited: undefined };
   handle.exited = new Promise((resolve) =>
@@ -147,35 +146,77 @@ function startApp(app, env, onLine) {
 }
 
 const liveChildren = new Set();
-process.once('exit', () => {
-  for (const child of liveChildren) child.kill('SIGTERM');
-});
-// A host without a stop-signal handler of its own (a benchmark, the load generator) would end on
-// Ctrl-C without the 'exit' event, leaving its apps running: they get SIGTERM, then the signal ends
-// the host as it would have. A host with its own handler (npm start) stops them in order itself.
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, function stopAppsThenEnd() {
-    if (process.listenerCount(signal) > 1) return;
+let hostHooksInstalled = false;
+
+/**
+ * Installed with the first app started, not when the module loads, so a host that only imports
+ * the launcher keeps its own signal behaviour. A host without a stop-signal handler of its own (a
+ * benchmark, the load generator) would end on Ctrl-C without the 'exit' event, leaving its apps
+ * running: they get SIGTERM, then the signal ends the host as it would have. A host with its own
+ * handler (npm start) stops them in order itself.
+ */
+function installHostHooks() {
+  if (hostHooksInstalled) return;
+  hostHooksInstalled = true;
+  process.once('exit', () => {
     for (const child of liveChildren) child.kill('SIGTERM');
-    process.removeListener(signal, stopAppsThenEnd);
-    process.kill(process.pid, signal);
   });
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+    process.on(signal, function stopAppsThenEnd() {
+      if (process.listenerCount(signal) > 1) return;
+      for (const child of liveChildren) child.kill('SIGTERM');
+      process.removeListener(signal, stopAppsThenEnd);
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** A child the host spawned itself (the benchmark's) is stopped with the host too, as the launcher's own are. */
+function adoptChild(child) {
+  installHostHooks();
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
 }
 
 /** An app that fails to start says why in its last lines; they go into the error. */
 const LINES_KEPT_FOR_ERRORS = 5;
 
 async function waitUntilReady(app, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
+  await waitForReady({ name: app.name, url: `http://127.0.0.1:${app.port}`, exitCode: () => app.exitCode, lastLines: () => app.lastLines.join('\n'), timeoutMs });
+}
+
+/**
+ * Polls GET /ready until the app answers 200; fails early, with the app's last lines, when it
+ * exits during start-up. Shared by the launcher and the benchmark's single-process starts.
+ *
+ * @param {{ name: string, url: string, exitCode: () => number | string | undefined | null, lastLines: () => string, timeoutMs: number }} app
+ */
+async function waitForReady(app) {
+  const deadline = Date.now() + app.timeoutMs;
   while (Date.now() < deadline) {
-    if (app.exitCode !== undefined) {
-      throw new Error(`${app.name} exited with ${app.exitCode} during start-up; its last lines:\n${app.lastLines.join('\n')}`);
+    const exitCode = app.exitCode();
+    if (exitCode !== undefined && exitCode !== null) {
+      throw new Error(`${app.name} exited with ${exitCode} during start-up; its last lines:\n${app.lastLines()}`);
     }
-    const ready = await fetch(`http://127.0.0.1:${app.port}/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${app.url}/ready`).then((response) => response.ok, () => false);
     if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${app.name} was not ready on port ${app.port} within ${timeoutMs} ms`);
+  throw new Error(`${app.name} was not ready at ${app.url} within ${app.timeoutMs} ms; its last lines:\n${app.lastLines()}`);
+}
+
+/**
+ * SIGTERM (unless it already ended), SIGKILL only past the grace; resolves with how it ended.
+ *
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {Promise<number | string>} exited
+ */
+async function stopChild(child, exited, graceMs = 30_000) {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
 }
 
 /**
@@ -188,10 +229,7 @@ async function stopAll(running, graceMs = 30_000) {
   for (const group of order) {
     await Promise.all(
       group.map(async (app) => {
-        if (app.exitCode === undefined) app.child.kill('SIGTERM');
-        const timer = setTimeout(() => app.child.kill('SIGKILL'), graceMs);
-        codes[app.name] = await app.exited;
-        clearTimeout(timer);
+        codes[app.name] = await stopChild(app.child, app.exited, graceMs);
       }),
     );
   }
@@ -211,4 +249,4 @@ async function freePorts(count) {
   return ports;
 }
 
-module.exports = { launchSystem, freePorts, imageNodeFlags };
+module.exports = { launchSystem, freePorts, imageNodeFlags, waitForReady, stopChild, adoptChild };

@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageNodeFlags } from '@bss/system-launcher';
+import { adoptChild, imageNodeFlags, stopChild, waitForReady } from '@bss/system-launcher';
 
 export interface AppProcessOptions {
   readonly name: string;
@@ -38,14 +38,21 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
+  adoptChild(child);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const url = `http://127.0.0.1:${options.port}`;
   try {
-    await waitUntilReady(child, url, options.readyTimeoutMs ?? 30_000);
+    await waitForReady({
+      name: options.name,
+      url,
+      exitCode: () => child.exitCode ?? child.signalCode,
+      lastLines: () => tailOf(logFile),
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+    });
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
-    throw new Error(`${options.name}: ${(error as Error).message}; last log lines:\n${tailOf(logFile)}`);
+    throw error;
   }
   return {
     name: options.name,
@@ -54,23 +61,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     logFile,
     peakRssMb: () => peakRssMbOf(child.pid as number),
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, exited);
     },
   };
-}
-
-async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited with ${child.exitCode ?? child.signalCode} during start-up`);
-    const ready = await fetch(`${url}/ready`).then((response) => response.ok, () => false);
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not ready at ${url} within ${timeoutMs} ms`);
 }
 
 /** VmHWM from /proc: the kernel's record of the process's peak RSS, so no sample can miss the peak. */
