@@ -82,6 +82,8 @@
       $('#cards').replaceChildren(...overview.types.map(renderCard));
       $('#retries-total').textContent = overview.retries.total;
       $('#retries-queues').textContent = overview.retries.queues.map((queue) => `${queue.queue}: ${queue.depth}`).join(', ');
+      $('#deferrals-total').textContent = overview.deferrals.total;
+      $('#deferrals-queues').textContent = overview.deferrals.queues.map((queue) => `${queue.queue}: ${queue.depth}`).join(', ');
       $('#dlq-ready').textContent = overview.deadLetterQueue.ready;
       $('#problems').textContent = overview.problems.join(' · ');
       $('#sampled-at').textContent = overview.sampledAt ? `sampled ${new Date(overview.sampledAt).toLocaleTimeString()}` : 'waiting for the first sample';

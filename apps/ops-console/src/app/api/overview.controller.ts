@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, OpsAuthGuard } from '../auth/auth.guard';
 import { Role } from '../auth/token-roles';
-import { Overview, OverviewSampler } from '../overview/overview-sampler';
+import { OverviewSampler } from '../overview/overview-sampler';
+import { Overview } from '../overview/overview-view';
 
 @Controller('api/v1')
 @UseGuards(OpsAuthGuard)

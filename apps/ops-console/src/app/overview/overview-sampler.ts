@@ -1,82 +1,19 @@
-import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
-import { BrokerConnection, inspectQueues } from '@bss/messaging';
+import { ORDER_TYPES, OrderType } from '@bss/contracts';
+import { BrokerConnection, inspectQueues, ManagedQueue, ManagementClient } from '@bss/messaging';
 import type { Logger } from '@bss/observability';
 import { OpsMetrics } from '../metrics/ops-metrics';
-import { DEAD_LETTER_STATES, DeadLetterState, StoredCount } from '../store/dead-letter';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { CounterRates, windowRate } from './counter-rates';
 import { FlowWindow } from './flow-window';
-import { ManagedQueue, ManagementClient } from '@bss/messaging';
 import { ProcessorScraper } from './processor-scraper';
+import { Flow, Point, QueuePoint } from './overview-point';
+import { Overview, projectOverview, SamplerOptions } from './overview-view';
 import { ReplicaCounterTotals } from './replica-counter-totals';
 
 /** Short, so arrival and drain move with the traffic; the processors' counters are live. */
 const PROCESSOR_RATE_WINDOW_MS = 3_000;
 /** Several refreshes of the management API's counts (every 5 s by default), which would jump otherwise. */
 const MANAGEMENT_RATE_WINDOW_MS = 10_000;
-
-/** Where a type's arrival and drain rates came from. */
-export type RateSource = 'processors' | 'management';
-
-interface QueuePoint {
-  readonly ready: number;
-  /** Ready as read over AMQP at this sample; undefined when only the management API answered. */
-  readonly liveReady?: number;
-  readonly unacked: number;
-  readonly consumers: number;
-  readonly published?: number;
-  readonly acked?: number;
-}
-
-interface Point {
-  readonly at: number;
-  readonly queues: ReadonlyMap<string, QueuePoint>;
-  readonly backendRate: ReadonlyMap<string, number>;
-  readonly retryRate: ReadonlyMap<string, number>;
-  readonly budget: ReadonlyMap<string, number>;
-  readonly stored: readonly StoredCount[];
-  /** Computed when sampled, so that an overview request only reads them. */
-  readonly flows: ReadonlyMap<OrderType, Flow>;
-}
-
-interface Flow {
-  readonly arrivalRate: number | null;
-  readonly drainRate: number | null;
-  readonly source: RateSource | null;
-}
-
-export interface TypeOverview {
-  readonly type: OrderType;
-  readonly queue: string;
-  readonly depth: number;
-  readonly ready: number;
-  readonly unacked: number;
-  readonly consumers: number;
-  readonly arrivalRate: number | null;
-  readonly drainRate: number | null;
-  readonly rateSource: RateSource | null;
-  readonly retryRate: number | null;
-  readonly backendRate: number | null;
-  readonly backendBudget: number | null;
-  readonly deadLetters: Record<DeadLetterState, number>;
-  readonly history: { t: number[]; depth: number[]; arrivalRate: (number | null)[]; drainRate: (number | null)[]; backendRate: (number | null)[] };
-}
-
-export interface Overview {
-  readonly sampledAt: string | null;
-  readonly intervalMs: number;
-  readonly historySeconds: number;
-  readonly types: TypeOverview[];
-  readonly retries: { total: number; queues: { queue: string; depth: number }[] };
-  readonly deadLetterQueue: { queue: string; ready: number };
-  readonly problems: string[];
-}
-
-export interface SamplerOptions {
-  readonly names: TopologyNames;
-  readonly intervalMs: number;
-  readonly historySeconds: number;
-}
 
 /**
  * Samples the system every interval and keeps a window of history in memory: queue depths from the
@@ -85,6 +22,7 @@ export interface SamplerOptions {
  * counts. Arrival and drain come from the processors' counters and the live ready depth; the
  * management API's counts, which lag, only stand in for a type no processor reports.
  * Any one source failing leaves its numbers out and names the problem; the rest keeps updating.
+ * What the console shows is projected from this history by `projectOverview`.
  */
 export class OverviewSampler {
   private readonly history: Point[] = [];
@@ -153,7 +91,7 @@ export class OverviewSampler {
     problems.push(...scrape.errors.map((failure) => `processor metrics ${failure.target}: ${failure.error}`));
     const watched = [
       ...ORDER_TYPES.map((type) => names.queueFor(type)),
-      ...managed.map((queue) => queue.name).filter((name) => name.startsWith(`${names.prefix}.retry.`)),
+      ...managed.map((queue) => queue.name).filter((name) => name.startsWith(`${names.prefix}.retry.`) || name.startsWith(`${names.prefix}.deferral.`)),
       names.deadLetterQueue,
     ];
     const live = this.connection.isConnected() ? await inspectQueues(this.connection, watched) : [];
@@ -194,56 +132,7 @@ export class OverviewSampler {
   }
 
   overview(): Overview {
-    const { names } = this.options;
-    const last = this.history[this.history.length - 1];
-    const retryQueues = last ? [...last.queues].filter(([queue]) => queue.startsWith(`${names.prefix}.retry.`)) : [];
-    return {
-      sampledAt: last ? new Date(last.at).toISOString() : null,
-      intervalMs: this.options.intervalMs,
-      historySeconds: this.options.historySeconds,
-      types: ORDER_TYPES.map((type) => this.typeOverview(type)),
-      retries: {
-        total: retryQueues.reduce((sum, [, point]) => sum + point.ready + point.unacked, 0),
-        queues: retryQueues.map(([queue, point]) => ({ queue, depth: point.ready + point.unacked })).sort((a, b) => a.queue.localeCompare(b.queue)),
-      },
-      deadLetterQueue: { queue: names.deadLetterQueue, ready: last?.queues.get(names.deadLetterQueue)?.ready ?? 0 },
-      problems: this.problems,
-    };
-  }
-
-  private typeOverview(type: OrderType): TypeOverview {
-    const queue = this.options.names.queueFor(type);
-    const last = this.history[this.history.length - 1];
-    const point = last?.queues.get(queue);
-    const deadLetters = Object.fromEntries(DEAD_LETTER_STATES.map((state) => [state, 0])) as Record<DeadLetterState, number>;
-    for (const count of last?.stored ?? []) if (count.type === type) deadLetters[count.state] += count.count;
-    const history: TypeOverview['history'] = { t: [], depth: [], arrivalRate: [], drainRate: [], backendRate: [] };
-    for (const sample of this.history) {
-      const queuePoint = sample.queues.get(queue);
-      const flow = sample.flows.get(type);
-      history.t.push(sample.at);
-      history.depth.push(queuePoint ? queuePoint.ready + queuePoint.unacked : 0);
-      history.arrivalRate.push(flow?.arrivalRate ?? null);
-      history.drainRate.push(flow?.drainRate ?? null);
-      history.backendRate.push(sample.backendRate.get(type) ?? null);
-    }
-    const flow = last?.flows.get(type);
-    return {
-      type,
-      queue,
-      depth: point ? point.ready + point.unacked : 0,
-      ready: point?.ready ?? 0,
-      unacked: point?.unacked ?? 0,
-      consumers: point?.consumers ?? 0,
-      arrivalRate: flow?.arrivalRate ?? null,
-      drainRate: flow?.drainRate ?? null,
-      rateSource: flow?.source ?? null,
-      retryRate: last?.retryRate.get(type) ?? null,
-      backendRate: last?.backendRate.get(type) ?? null,
-      backendBudget: last?.budget.get(type) ?? null,
-      deadLetters,
-      history,
-    };
+    return projectOverview(this.history, this.problems, this.options);
   }
 
   /**

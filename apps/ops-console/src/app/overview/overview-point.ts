@@ -1,0 +1,32 @@
+import { OrderType } from '@bss/contracts';
+import { StoredCount } from '../store/dead-letter';
+
+/** Where a type's arrival and drain rates came from. */
+export type RateSource = 'processors' | 'management';
+
+export interface QueuePoint {
+  readonly ready: number;
+  /** Ready as read over AMQP at this sample; undefined when only the management API answered. */
+  readonly liveReady?: number;
+  readonly unacked: number;
+  readonly consumers: number;
+  readonly published?: number;
+  readonly acked?: number;
+}
+
+export interface Point {
+  readonly at: number;
+  readonly queues: ReadonlyMap<string, QueuePoint>;
+  readonly backendRate: ReadonlyMap<string, number>;
+  readonly retryRate: ReadonlyMap<string, number>;
+  readonly budget: ReadonlyMap<string, number>;
+  readonly stored: readonly StoredCount[];
+  /** Computed when sampled, so that an overview request only reads them. */
+  readonly flows: ReadonlyMap<OrderType, Flow>;
+}
+
+export interface Flow {
+  readonly arrivalRate: number | null;
+  readonly drainRate: number | null;
+  readonly source: RateSource | null;
+}
