@@ -7,7 +7,7 @@ interface OrderHandler {
 }
 
 /** An order of `type` with its example payload, as the processor-kit hands it to a handler. */
-export function exampleOrder(type: OrderType): OrderEnvelope {
+function exampleOrder(type: OrderType): OrderEnvelope {
   return {
     id: 'order-1',
     type,

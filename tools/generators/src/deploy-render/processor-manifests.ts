@@ -76,7 +76,7 @@ export function processorWorkload(definition: DeployedOrderType, settings: Deplo
   return [deployment, disruptionBudget, headless];
 }
 
-export function headlessServiceOf(definition: DeployedOrderType): string {
+function headlessServiceOf(definition: DeployedOrderType): string {
   return `${processorNameOf(definition)}-headless`;
 }
 
