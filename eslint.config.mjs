@@ -26,6 +26,7 @@ export default [
             { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:health', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            { sourceTag: 'scope:order-tracking', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:observability'] },
             {
               sourceTag: 'scope:processor-kit',
               onlyDependOnLibsWithTags: [

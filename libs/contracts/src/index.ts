@@ -12,3 +12,4 @@ export * from './lib/fixtures';
 export * from './lib/payloads/field-rules';
 export * from './lib/payloads/seed-message.payload';
 export * from './lib/strict-json-parser';
+export * from './lib/order-lifecycle';

@@ -11,3 +11,4 @@ export * from './lib/confirmed-publisher';
 export * from './lib/order-consumer';
 export * from './lib/queue-inspector';
 export * from './lib/management-client';
+export * from './lib/order-event-publisher';

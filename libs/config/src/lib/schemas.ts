@@ -49,6 +49,55 @@ export const brokerSchema = {
   }),
 };
 
+/** Whether an app publishes order lifecycle events for the tracker. */
+export const trackingSchema = {
+  ORDER_TRACKING: flag({
+    default: true,
+    description: 'Publish each order transition as a lifecycle event for the order tracker (off only to measure what tracking costs)',
+  }),
+};
+
+/** Where the order tracker keeps every order's state, timeline and callbacks: the tracker writes, producer-api reads. */
+export const trackingStoreSchema = {
+  TRACKING_DATABASE_URL: url({
+    protocols: ['postgres:', 'postgresql:'],
+    secret: true,
+    default: 'postgres://postgres@127.0.0.1:5432/test',
+    description: 'PostgreSQL holding the order tracker\'s tables, credentials included (from a Secret in Kubernetes)',
+  }),
+  TRACKING_DATABASE_SCHEMA: text({
+    default: 'bss_tracking',
+    pattern: /^[a-z_][a-z0-9_]{0,62}$/,
+    hint: 'a lower-case SQL identifier (letters, digits, underscores)',
+    description: 'Schema of the order tracker\'s tables, created by the tracker at start-up if missing',
+  }),
+};
+
+export const orderTrackerSchema = {
+  TRACKING_RETENTION_DAYS: integer({ min: 1, max: 3650, default: 30, description: 'Days an order is kept after its last transition; older ones are removed' }),
+  TRACKER_BATCH_SIZE: integer({
+    min: 1,
+    max: 5000,
+    default: 1000,
+    description: 'Most lifecycle events written to PostgreSQL in one transaction (also the prefetch of event batches)',
+  }),
+  CALLBACK_TIMEOUT_MS: integer({ min: 100, max: 60_000, default: 5000, description: 'Longest a callback receiver may take to answer' }),
+  CALLBACK_MAX_ATTEMPTS: integer({
+    min: 1,
+    max: 100,
+    default: 12,
+    description: 'Deliveries of one callback event before it is given up and shown to operators as undeliverable',
+  }),
+  CALLBACK_BACKOFF_MS: integerList({
+    min: 100,
+    max: 86_400_000,
+    minItems: 1,
+    default: [1000, 2000, 5000, 15_000, 60_000],
+    description: 'Wait before redelivering a failed callback, per failed delivery; the last wait repeats',
+  }),
+  CALLBACK_CONCURRENCY: integer({ min: 1, max: 1000, default: 20, description: 'Callback deliveries in flight at once (never two for the same order)' }),
+};
+
 export const httpSchema = (defaultPort: number) => ({
   PORT: integer({ min: 1, max: 65_535, default: defaultPort, description: 'HTTP port (API, health, metrics)' }),
   HOST: text({ default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
@@ -246,15 +295,26 @@ export const opsConsoleSchema = {
 };
 
 /** Every app's whole schema, in one place: the apps load them, the deployment checks derive env keys from them. */
-export const producerApiSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8000), ...httpEdgeSchema, ...producerSchema };
+export const producerApiSchema = {
+  ...commonSchema,
+  ...brokerSchema,
+  ...trackingSchema,
+  ...trackingStoreSchema,
+  ...httpSchema(8000),
+  ...httpEdgeSchema,
+  ...producerSchema,
+};
 
 export const processorAppSchema = (defaults: ProcessorDefaults & { readonly port: number }) => ({
   ...commonSchema,
   ...brokerSchema,
+  ...trackingSchema,
   ...httpSchema(defaults.port),
   ...processorSchema(defaults),
 });
 
 export const backendSimulatorAppSchema = { ...commonSchema, ...httpSchema(8090), ...backendSimulatorSchema };
 
-export const opsConsoleAppSchema = { ...commonSchema, ...brokerSchema, ...httpSchema(8085), ...opsConsoleSchema };
+export const opsConsoleAppSchema = { ...commonSchema, ...brokerSchema, ...trackingSchema, ...trackingStoreSchema, ...httpSchema(8085), ...opsConsoleSchema };
+
+export const orderTrackerAppSchema = { ...commonSchema, ...brokerSchema, ...trackingStoreSchema, ...httpSchema(8095), ...orderTrackerSchema };

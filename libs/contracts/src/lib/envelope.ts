@@ -17,6 +17,12 @@ export const ORDER_HEADERS = {
   /** When the order first failed; kept across retries so a dead letter shows the whole span. */
   firstFailureAt: 'x-first-failure-at',
   lastError: 'x-last-error',
+  /** The placing API key's id (never the key itself), so every lifecycle event can name its owner. */
+  clientId: 'x-client-id',
+  /** Deferrals and pending checks so far; with the attempt and the replays it orders lifecycle events. */
+  deferrals: 'x-deferrals',
+  /** Times an operator replayed the order's dead letter. */
+  replays: 'x-replays',
 } as const;
 
 export const ENVELOPE_CONTENT_TYPE = 'application/json';

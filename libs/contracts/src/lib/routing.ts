@@ -14,6 +14,10 @@ export interface TopologyNames {
   /** Fanout exchange that routes every dead letter to the dead-letter queue. */
   readonly deadLetterExchange: string;
   readonly deadLetterQueue: string;
+  /** Topic exchange of order lifecycle events (batches of them), keyed by the publishing role. */
+  readonly eventsExchange: string;
+  /** The order tracker's queue of lifecycle events. */
+  readonly trackerQueue: string;
   queueFor(type: OrderType): string;
   routingKeyFor(type: OrderType): string;
   /** Fanout exchange and delay queue of retry step `step` (1-based); the queue dead-letters back to the orders exchange. */
@@ -34,6 +38,8 @@ export function topologyNames(prefix: string = DEFAULT_TOPOLOGY_PREFIX): Topolog
     ordersExchange: prefix,
     deadLetterExchange: `${prefix}.dlx`,
     deadLetterQueue: `${prefix}.dead`,
+    eventsExchange: `${prefix}.events`,
+    trackerQueue: `${prefix}.events.tracker`,
     queueFor: (type) => `${prefix}.${type.toLowerCase()}`,
     routingKeyFor: (type) => `order.${type.toLowerCase()}`,
     retryExchangeFor: (step) => `${prefix}.retry.${step}`,

@@ -42,6 +42,10 @@ export interface ConsumedMessage {
   readonly headers: Record<string, unknown>;
   /** Our own attempt count (`x-attempt`), 1 for the first delivery of a published order. */
   readonly attempt: number;
+  /** Deferrals (and pending checks) so far (`x-deferrals`), 0 for an order never deferred. */
+  readonly deferrals: number;
+  /** Replays of the order's dead letter so far (`x-replays`). */
+  readonly replays: number;
   readonly redelivered: boolean;
 }
 
@@ -241,7 +245,9 @@ export class OrderConsumer {
         return {
           exchange: names.deferralExchangeFor(deferralDelayFor(disposition.waitMs)),
           routingKey: this.options.retryRoutingKey,
-          changes: { headers: failureHeaders(consumed, consumed.attempt, disposition.error) },
+          changes: {
+            headers: { ...failureHeaders(consumed, consumed.attempt, disposition.error), [ORDER_HEADERS.deferrals]: consumed.deferrals + 1 },
+          },
         };
       case 'dead-letter':
         return {
@@ -307,14 +313,21 @@ function firstFailureAt(consumed: ConsumedMessage): string {
 
 function toConsumedMessage(message: ConsumeMessage): ConsumedMessage {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-  const attempt = Number(headers[ORDER_HEADERS.attempt]);
   return {
     content: message.content,
     messageId: message.properties.messageId,
     headers,
-    attempt: Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 1,
+    attempt: counterOf(headers[ORDER_HEADERS.attempt], 1),
+    deferrals: counterOf(headers[ORDER_HEADERS.deferrals], 0),
+    replays: counterOf(headers[ORDER_HEADERS.replays], 0),
     redelivered: message.fields.redelivered,
   };
+}
+
+/** A counter header as a whole number, or `least` when it is missing or not one. */
+function counterOf(header: unknown, least: number): number {
+  const value = Number(header);
+  return Number.isSafeInteger(value) && value >= least ? value : least;
 }
 
 /**

@@ -41,6 +41,20 @@ export function orderQueueArguments(options: Pick<TopologyOptions, 'names' | 'ma
 
 export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
 
+/** Batches of lifecycle events the tracker's queue holds at most; see TRACKER_QUEUE_ARGUMENTS. */
+export const TRACKER_QUEUE_MAX_BATCHES = 500_000;
+
+/**
+ * The tracker's queue. Tracking must never stop the pipeline: were the tracker down long enough to
+ * fill its queue, the oldest batches are dropped (`drop-head`) rather than refusing the processors'
+ * and intake's events, which would hold up orders. Half a million batches are hours of a full drain.
+ */
+export const TRACKER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = {
+  'x-queue-type': 'quorum',
+  'x-max-length': TRACKER_QUEUE_MAX_BATCHES,
+  'x-overflow': 'drop-head',
+};
+
 /**
  * A retry step's delay queue: nobody consumes it; each message waits out its own `expiration`
  * (the backoff, jitter included) and is then dead-lettered back to the orders exchange with its
@@ -94,9 +108,16 @@ export function topologyPlan(options: Omit<TopologyOptions, 'declare'>): Topolog
   const exchanges: ExchangeSpec[] = [
     { name: names.ordersExchange, type: 'topic' },
     { name: names.deadLetterExchange, type: 'fanout' },
+    { name: names.eventsExchange, type: 'topic' },
   ];
-  const queues: QueueSpec[] = [{ name: names.deadLetterQueue, arguments: DEAD_LETTER_QUEUE_ARGUMENTS }];
-  const bindings: BindingSpec[] = [{ exchange: names.deadLetterExchange, queue: names.deadLetterQueue, routingKey: '' }];
+  const queues: QueueSpec[] = [
+    { name: names.deadLetterQueue, arguments: DEAD_LETTER_QUEUE_ARGUMENTS },
+    { name: names.trackerQueue, arguments: TRACKER_QUEUE_ARGUMENTS },
+  ];
+  const bindings: BindingSpec[] = [
+    { exchange: names.deadLetterExchange, queue: names.deadLetterQueue, routingKey: '' },
+    { exchange: names.eventsExchange, queue: names.trackerQueue, routingKey: '#' },
+  ];
   for (let step = 1; step <= options.retrySteps; step += 1) {
     exchanges.push({ name: names.retryExchangeFor(step), type: 'fanout' });
     queues.push({ name: names.retryQueueFor(step), arguments: retryQueueArguments(options) });

@@ -17,4 +17,5 @@ export class OrderContext {
 export type OrderOutcome =
   | { readonly outcome: 'applied' }
   | { readonly outcome: 'duplicate' }
-  | { readonly outcome: 'rejected'; readonly detail: string };
+  | { readonly outcome: 'rejected'; readonly detail: string }
+  | { readonly outcome: 'pending'; readonly reference: string; readonly checkAfterMs: number };

@@ -6,6 +6,7 @@ import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { decideRetry, RetrySchedule } from './retry-policy';
 import { BackendBusyError } from './limiter/backend-budget';
 import { DeliveryOutcome, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
+import { LifecycleRecorder, LifecycleReporter, NO_LIFECYCLE_RECORDER } from './lifecycle-reporter';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
 
@@ -17,10 +18,18 @@ export interface OrderDispatcherOptions {
   readonly invoke: InvokeHandler;
   readonly logger: Logger;
   readonly metrics?: ProcessorMetrics;
+  /** Where the order's transitions are published; nowhere when tracking is off. */
+  readonly lifecycle?: LifecycleRecorder;
 }
 
 /** The order as far as the metrics need it; absent when the delivery could not be decoded. */
 type AcceptedOrder = Pick<OrderEnvelope, 'acceptedAt'> | undefined;
+
+/** What else a settled delivery reports: its lifecycle event, and for a pending one the backend's reference. */
+interface SettledReport {
+  readonly reporter?: LifecycleReporter;
+  readonly pending?: { readonly reference: string };
+}
 
 /**
  * Turns one delivery into a disposition: decode and validate, run the handler under the processing
@@ -58,17 +67,46 @@ export class OrderDispatcher {
     }
     const { envelope } = decoded;
     const facts = { orderId: envelope.id, type: envelope.type, correlationId: envelope.correlationId };
+    const reporter = new LifecycleReporter(this.options.lifecycle ?? NO_LIFECYCLE_RECORDER, envelope, message);
     if (envelope.type !== this.options.orderType) {
       const error = `a ${envelope.type} order reached the ${this.options.orderType} processor`;
-      return this.finish(message, started, { kind: 'dead-letter', reason: 'wrong-queue', error }, facts, envelope);
+      return this.finish(message, started, { kind: 'dead-letter', reason: 'wrong-queue', error }, facts, envelope, undefined, { reporter });
     }
+    reporter.started();
+    let result: OrderOutcome;
     try {
-      const result = await this.invokeWithTimeout(envelope, message);
-      const detail = result.outcome === 'rejected' ? { detail: maskPersonalDataInText(result.detail) } : {};
-      return this.finish(message, started, { kind: 'ack' }, { ...facts, outcome: result.outcome, ...detail }, envelope, result.outcome);
+      result = await this.invokeWithTimeout(envelope, message);
     } catch (error) {
-      return this.onFailure(message, started, error, facts, envelope);
+      return this.onFailure(message, started, error, facts, envelope, reporter);
     }
+    return this.answered(message, started, result, facts, envelope, reporter);
+  }
+
+  /**
+   * The backend answered. A final answer is acked only once its lifecycle event is stored, so the
+   * tracker never misses how an order ended; a pending one waits on the deferral ladder for its check.
+   */
+  private async answered(
+    message: ConsumedMessage,
+    started: number,
+    result: OrderOutcome,
+    facts: Record<string, unknown>,
+    envelope: OrderEnvelope,
+    reporter: LifecycleReporter,
+  ): Promise<HandledMessage> {
+    if (result.outcome === 'pending') {
+      const disposition: Disposition = { kind: 'defer', waitMs: result.checkAfterMs, error: `pending at the backend (reference ${result.reference})` };
+      return this.finish(message, started, disposition, facts, envelope, 'pending', { reporter, pending: { reference: result.reference } });
+    }
+    const reason = result.outcome === 'rejected' ? maskPersonalDataInText(result.detail) : undefined;
+    try {
+      await reporter.finished(result.outcome === 'rejected' ? 'rejected' : 'applied', reason);
+    } catch (error) {
+      this.options.logger.warn({ ...facts, err: (error as Error).message }, 'lifecycle event not stored; handing the order back to be checked again');
+      return this.finish(message, started, { kind: 'requeue' }, facts, envelope);
+    }
+    const detail = reason === undefined ? {} : { detail: reason };
+    return this.finish(message, started, { kind: 'ack' }, { ...facts, outcome: result.outcome, ...detail }, envelope, result.outcome);
   }
 
   private onFailure(
@@ -77,19 +115,20 @@ export class OrderDispatcher {
     error: unknown,
     facts: Record<string, unknown>,
     order: AcceptedOrder,
+    reporter: LifecycleReporter,
   ): HandledMessage {
     const text = maskPersonalDataInText(error instanceof Error ? error.message : String(error));
     if (error instanceof TerminalOrderError) {
-      return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts, order);
+      return this.finish(message, started, { kind: 'dead-letter', reason: error.reason, error: text }, facts, order, undefined, { reporter });
     }
     if (error instanceof BackendBusyError) {
-      return this.finish(message, started, { kind: 'defer', waitMs: error.waitMs, error: text }, facts, order);
+      return this.finish(message, started, { kind: 'defer', waitMs: error.waitMs, error: text }, facts, order, undefined, { reporter });
     }
     const decision = decideRetry(this.options.retrySchedule, message.attempt);
     const disposition: Disposition = decision.retry
       ? { kind: 'retry', step: decision.step, delayMs: decision.delayMs, error: text }
       : { kind: 'dead-letter', reason: 'retries-exhausted', error: text };
-    return this.finish(message, started, disposition, facts, order);
+    return this.finish(message, started, disposition, facts, order, undefined, { reporter });
   }
 
   private async invokeWithTimeout(envelope: OrderEnvelope, message: ConsumedMessage): Promise<OrderOutcome> {
@@ -122,6 +161,7 @@ export class OrderDispatcher {
     facts: Record<string, unknown>,
     order: AcceptedOrder,
     handled?: OrderOutcome['outcome'],
+    report: SettledReport = {},
   ): HandledMessage {
     const durationMs = performance.now() - started;
     const line = {
@@ -134,8 +174,15 @@ export class OrderDispatcher {
       ...dispositionFacts(disposition),
     };
     if (disposition.kind === 'ack') this.options.logger.info(line, 'order processed');
+    else if (report.pending) this.options.logger.info(line, 'order pending at the backend; its check is deferred');
     else this.options.logger.warn(line, DISPOSITION_MESSAGES[disposition.kind]);
-    return { disposition, onSettled: (done) => this.record(done, order, handled, started) };
+    return {
+      disposition,
+      onSettled: (done) => {
+        this.record(done, order, handled, started);
+        report.reporter?.settled(done, report.pending);
+      },
+    };
   }
 
   /** `done` is what the consumer did: the disposition, or a hand-back if it could not be carried out. */
@@ -157,7 +204,7 @@ function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outc
     case 'retry':
       return 'retried';
     case 'defer':
-      return 'deferred';
+      return handled === 'pending' ? 'pending' : 'deferred';
     case 'dead-letter':
       return 'dead-lettered';
     case 'requeue':

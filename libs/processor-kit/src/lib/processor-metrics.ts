@@ -2,7 +2,7 @@ import { ORDER_TYPES, OrderType } from '@bss/contracts';
 import { createMetrics, Metrics } from '@bss/observability';
 
 /** What became of one delivery. */
-export type DeliveryOutcome = 'applied' | 'duplicate' | 'rejected' | 'retried' | 'deferred' | 'dead-lettered' | 'requeued';
+export type DeliveryOutcome = 'applied' | 'duplicate' | 'rejected' | 'pending' | 'retried' | 'deferred' | 'dead-lettered' | 'requeued';
 
 /** Outcomes that end an order's way through the system. */
 export type FinalOutcome = 'applied' | 'duplicate' | 'rejected' | 'dead-lettered';
