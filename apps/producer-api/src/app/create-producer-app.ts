@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConfirmedPublisher, connectionFromSettings, topologyFromSettings } from '@bss/messaging';
+import { ConfirmedPublisher, connectionFromSettings, NO_LIFECYCLE_RECORDER, OrderEventPublisher, topologyFromSettings } from '@bss/messaging';
+import { CallbackStore, OrderTrackingStore } from '@bss/order-tracking';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { connectionLimits } from './http/connection-limits';
 import { installCorrelationIds } from './http/correlation';
@@ -11,12 +12,18 @@ import { requireJsonBodies } from './http/request-errors';
 import { installStrictJsonParser } from '@bss/contracts';
 import { ProducerConfig } from './producer-config';
 import { ProducerModule } from './producer.module';
+import { TrackingStores } from './tracking/tracking-stores';
 
 /** Builds the whole producer app without listening, so tests can run exactly what `main` runs. */
 export async function createProducerApp(config: ProducerConfig, logger: Logger): Promise<NestFastifyApplication> {
   const topology = topologyFromSettings(config);
   const connection = connectionFromSettings(config, 'producer-api', logger);
   const publisher = new ConfirmedPublisher(connection, { topology, confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS, logger });
+  const lifecycle = config.ORDER_TRACKING
+    ? new OrderEventPublisher(connection, { topology, role: 'intake', confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS, sendableWithinMs: 0, logger })
+    : NO_LIFECYCLE_RECORDER;
+  const trackingStore = OrderTrackingStore.connect(config.TRACKING_DATABASE_URL, config.TRACKING_DATABASE_SCHEMA);
+  const tracking = new TrackingStores(trackingStore, new CallbackStore(trackingStore.pool, config.TRACKING_DATABASE_SCHEMA));
 
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const intakeMetrics = new IntakeMetrics(metrics);
@@ -28,7 +35,7 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
   installStrictJsonParser(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    ProducerModule.register({ config, logger, connection, publisher, names: topology.names, metrics, intakeMetrics }),
+    ProducerModule.register({ config, logger, connection, publisher, names: topology.names, metrics, intakeMetrics, lifecycle, tracking }),
     adapter,
     // Nest's own body parsers would replace the strict JSON parser and add a form parser.
     { logger: new NestPinoLogger(logger), bodyParser: false },

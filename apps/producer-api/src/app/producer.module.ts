@@ -1,15 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TopologyNames } from '@bss/contracts';
 import { HealthModule, READINESS_PROBES } from '@bss/health';
-import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher } from '@bss/messaging';
+import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher, LifecycleRecorder } from '@bss/messaging';
 import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { BrokerErrorsFilter } from './http/broker-errors.filter';
 import { IntakeMetrics } from './intake/intake-metrics';
-import { OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
+import { INTAKE_LIFECYCLE, OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
 import { OrdersController } from './intake/orders.controller';
 import { PRODUCER_CONFIG, PRODUCER_LOGGER, ProducerConfig } from './producer-config';
 import { SeedCompatController } from './seed/seed-compat.controller';
+import { CallbacksController } from './tracking/callbacks.controller';
+import { OrderStatusController } from './tracking/order-status.controller';
+import { TrackingStores } from './tracking/tracking-stores';
 
 export interface ProducerDependencies {
   readonly config: ProducerConfig;
@@ -19,6 +22,9 @@ export interface ProducerDependencies {
   readonly names: TopologyNames;
   readonly metrics: Metrics;
   readonly intakeMetrics: IntakeMetrics;
+  /** Where intake tells the tracker about accepted orders. */
+  readonly lifecycle: LifecycleRecorder;
+  readonly tracking: TrackingStores;
 }
 
 @Module({})
@@ -41,7 +47,7 @@ export class ProducerModule {
         }),
         MetricsModule.register(dependencies.metrics),
       ],
-      controllers: [OrdersController, SeedCompatController],
+      controllers: [OrderStatusController, OrdersController, CallbacksController, SeedCompatController],
       providers: [
         OrderIntakeService,
         { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
@@ -52,6 +58,8 @@ export class ProducerModule {
         { provide: BrokerConnection, useValue: dependencies.connection },
         { provide: ConfirmedPublisher, useValue: dependencies.publisher },
         { provide: TOPOLOGY_NAMES, useValue: dependencies.names },
+        { provide: INTAKE_LIFECYCLE, useValue: dependencies.lifecycle },
+        { provide: TrackingStores, useValue: dependencies.tracking },
         { provide: BrokerConnectionCloser, useValue: new BrokerConnectionCloser(dependencies.connection) },
       ],
     };

@@ -90,12 +90,13 @@ export class ConfirmedPublisher {
     return undefined;
   }
 
-  async publishOrder(envelope: OrderEnvelope): Promise<void> {
+  /** Publishes a new order; `clientId` is whose it is, for its lifecycle events. */
+  async publishOrder(envelope: OrderEnvelope, clientId?: string): Promise<void> {
     await this.publish({
       routingKey: this.names.routingKeyFor(envelope.type),
       queue: this.names.queueFor(envelope.type),
       content: encodeEnvelope(envelope),
-      properties: envelopePublishOptions(envelope),
+      properties: envelopePublishOptions(envelope, clientId),
     });
   }
 

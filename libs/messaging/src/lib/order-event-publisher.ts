@@ -7,6 +7,19 @@ import { PublishRefusedError } from './errors';
 import { TopologyOptions } from './topology';
 import { TopologyKeeper } from './topology-keeper';
 
+/** Where lifecycle events go: an OrderEventPublisher, or nowhere when tracking is off. */
+export interface LifecycleRecorder {
+  /** Resolves once the broker stored the events; rejects with why not. */
+  record(events: readonly OrderLifecycleEvent[]): Promise<void>;
+  /** Publishes without anyone waiting: the next transition supersedes an event that got lost. */
+  recordInBackground(events: readonly OrderLifecycleEvent[]): void;
+}
+
+export const NO_LIFECYCLE_RECORDER: LifecycleRecorder = {
+  record: async () => undefined,
+  recordInBackground: () => undefined,
+};
+
 export interface OrderEventPublisherOptions {
   readonly topology: TopologyOptions;
   /** Who publishes (intake, processor.mnp, ops-console): the routing key of its batches. */
@@ -38,7 +51,7 @@ const DEFAULT_MAX_WAITING = 100_000;
  * once, so an idle system adds no delay, and a busy one publishes one message per confirm round trip
  * rather than one per event — which is what keeps tracking cheap for intake and drain.
  */
-export class OrderEventPublisher {
+export class OrderEventPublisher implements LifecycleRecorder {
   private readonly channel: ConfirmedChannel;
   private readonly logger: BrokerLogger;
   private waiting: WaitingEvent[] = [];

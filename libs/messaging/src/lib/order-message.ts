@@ -33,8 +33,11 @@ export function orderPublishOptions(properties: OrderMessageProperties, changes:
   };
 }
 
-/** The publish options of a new order built from its envelope, as intake publishes it: its first attempt. */
-export function envelopePublishOptions(envelope: OrderEnvelope): Options.Publish & { readonly messageId: string } {
+/**
+ * The publish options of a new order built from its envelope, as intake publishes it: its first
+ * attempt, and the id of the client that placed it, which its lifecycle events carry.
+ */
+export function envelopePublishOptions(envelope: OrderEnvelope, clientId?: string): Options.Publish & { readonly messageId: string } {
   const properties = {
     messageId: envelope.id,
     type: envelope.type,
@@ -46,6 +49,7 @@ export function envelopePublishOptions(envelope: OrderEnvelope): Options.Publish
     [ORDER_HEADERS.attempt]: 1,
     [ORDER_HEADERS.correlationId]: envelope.correlationId,
     [ORDER_HEADERS.origin]: envelope.origin,
+    ...(clientId === undefined ? {} : { [ORDER_HEADERS.clientId]: clientId }),
   };
   return { ...orderPublishOptions(properties, { headers }), messageId: envelope.id };
 }

@@ -35,7 +35,7 @@ export function renderOrderStateCallback(subscription: CallbackSubscription, cha
 
 /** One renderer over several formats: each subscription gets the body of its format. */
 export function renderByFormat(renderers: Partial<Record<CallbackFormat, CallbackRenderer>>): CallbackRenderer {
-  return (subscription, change) => renderers[subscription.format]?.(subscription, change);
+  return (subscription, change, client) => renderers[subscription.format]?.(subscription, change, client);
 }
 
 function withoutSummary(detail: NonNullable<StateChange['event']['detail']>): Record<string, unknown> {

@@ -21,8 +21,16 @@ export interface StateChange {
   readonly idempotencyKey?: string;
 }
 
-/** Renders the body a subscription is sent for a change, or nothing when the subscription does not want it. */
-export type CallbackRenderer = (subscription: CallbackSubscription, change: StateChange) => CallbackDeliveryRow | undefined;
+/**
+ * Renders the body a subscription is sent for a change, or nothing when the subscription does not want
+ * it. It runs inside the transaction that records the change, on `client`, which already sees the
+ * batch's new states (for a renderer that reports on several orders at once, like TMF622's).
+ */
+export type CallbackRenderer = (
+  subscription: CallbackSubscription,
+  change: StateChange,
+  client: PoolClient,
+) => CallbackDeliveryRow | undefined | Promise<CallbackDeliveryRow | undefined>;
 
 /** What waits in one order type's backlog, from the tracker's view. */
 export interface WaitingOrders {
@@ -279,7 +287,7 @@ export class OrderTrackingStore {
     for (const change of changes) {
       for (const subscription of subscriptions) {
         if (subscription.clientId !== change.clientId) continue;
-        const delivery = render(subscription, change);
+        const delivery = await render(subscription, change, client);
         if (delivery) deliveries.push(delivery);
       }
     }

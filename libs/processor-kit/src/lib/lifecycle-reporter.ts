@@ -1,18 +1,5 @@
 import { ORDER_HEADERS, OrderEnvelope, OrderEventDetail, OrderLifecycleEvent, OrderProgress, OrderState } from '@bss/contracts';
-import { ConsumedMessage, deferralDelayFor, Disposition } from '@bss/messaging';
-
-/** Where lifecycle events go; the OrderEventPublisher in production, nothing when tracking is off. */
-export interface LifecycleRecorder {
-  /** Resolves once the events are stored by the broker. */
-  record(events: readonly OrderLifecycleEvent[]): Promise<void>;
-  /** Publishes without anyone waiting: the next transition supersedes an event that got lost. */
-  recordInBackground(events: readonly OrderLifecycleEvent[]): void;
-}
-
-export const NO_LIFECYCLE_RECORDER: LifecycleRecorder = {
-  record: async () => undefined,
-  recordInBackground: () => undefined,
-};
+import { ConsumedMessage, deferralDelayFor, Disposition, LifecycleRecorder } from '@bss/messaging';
 
 /** A processor's view of one order's transitions, for the delivery it handles. */
 export class LifecycleReporter {

@@ -1,12 +1,12 @@
 import { decodeEnvelope, OrderEnvelope, OrderType } from '@bss/contracts';
-import { ConsumedMessage, deferralDelayFor, Disposition, HandledMessage } from '@bss/messaging';
+import { ConsumedMessage, deferralDelayFor, Disposition, HandledMessage, LifecycleRecorder, NO_LIFECYCLE_RECORDER } from '@bss/messaging';
 import { Logger, maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { decideRetry, RetrySchedule } from './retry-policy';
 import { BackendBusyError } from './limiter/backend-budget';
 import { DeliveryOutcome, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
-import { LifecycleRecorder, LifecycleReporter, NO_LIFECYCLE_RECORDER } from './lifecycle-reporter';
+import { LifecycleReporter } from './lifecycle-reporter';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
 

@@ -27,14 +27,21 @@ const UNKNOWN_CAUSES: Record<UnknownOutcomeReason, string> = {
 
 /** What a client must do with an answer whose outcome is unknown, in words and as data. */
 export function unknownOutcomeAdvice(error: OrderOutcomeUnknownError) {
-  const { idempotencyKey } = error.order;
+  const { idempotencyKey, orderId } = error.order;
+  const statusUrl = orderStatusPath(orderId);
   return {
     message:
       `${UNKNOWN_CAUSES[error.reason]}: the order may or may not have been accepted. ` +
       `Resend the same order with ${IDEMPOTENCY_KEY_HEADER}: ${idempotencyKey} (the header, or the idempotencyKey field of a v1 order). ` +
-      'A resend with this key keeps the order id, so the order can never be applied twice; keep the key for every further resend until one answers 202.',
-    resolve: { resendWith: { header: IDEMPOTENCY_KEY_HEADER, value: idempotencyKey } },
+      'A resend with this key keeps the order id, so the order can never be applied twice; keep the key for every further resend until one answers 202. ' +
+      `GET ${statusUrl} shows the order once it was accepted after all (404 while it is not known).`,
+    resolve: { resendWith: { header: IDEMPOTENCY_KEY_HEADER, value: idempotencyKey }, statusUrl },
   };
+}
+
+/** Where a client looks its order up. */
+export function orderStatusPath(orderId: string): string {
+  return `/api/v1/orders/${orderId}`;
 }
 
 /**

@@ -19,6 +19,7 @@ export async function acceptBatch(
   itemField: (index: number) => string,
   intake: OrderIntakeService,
   correlationId: string,
+  clientId?: string,
 ): Promise<BatchItemResult[]> {
   return Promise.all(
     items.map(async (item, index): Promise<BatchItemResult> => {
@@ -28,7 +29,7 @@ export async function acceptBatch(
         return { index, status: 'rejected', errors: parsed.errors };
       }
       try {
-        return { index, status: 'accepted', order: await intake.accept(parsed.request, correlationId) };
+        return { index, status: 'accepted', order: await intake.accept(parsed.request, correlationId, clientId) };
       } catch (error) {
         if (error instanceof OrderRefusedError) return { index, status: 'failed', reason: error.reason, order: error.order };
         if (error instanceof OrderOutcomeUnknownError) return { index, status: 'unknown', reason: error.reason, order: error.order, error };

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ENVELOPE_VERSION, OrderEnvelope, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
-import { ConfirmedPublisher, isPublishFailure, PublishOutcomeUnknownError, PublishRefusedError, RefusalReason, UnknownOutcomeReason } from '@bss/messaging';
-import type { Logger } from '@bss/observability';
+import { ENVELOPE_VERSION, FIRST_PROGRESS, OrderEnvelope, OrderLifecycleEvent, OrderRequest, OrderType, TopologyNames } from '@bss/contracts';
+import {
+  ConfirmedPublisher,
+  isPublishFailure,
+  LifecycleRecorder,
+  PublishOutcomeUnknownError,
+  PublishRefusedError,
+  RefusalReason,
+  UnknownOutcomeReason,
+} from '@bss/messaging';
+import { maskPersonalData, type Logger } from '@bss/observability';
+import { ANONYMOUS_CLIENT_ID } from '@bss/order-tracking';
 import { PRODUCER_LOGGER } from '../producer-config';
 import { declaredTypeOf, IntakeMetrics } from './intake-metrics';
 import { identifyOrder } from './order-id';
@@ -47,6 +56,7 @@ export class OrderOutcomeUnknownError extends Error {
 }
 
 export const TOPOLOGY_NAMES = Symbol('TOPOLOGY_NAMES');
+export const INTAKE_LIFECYCLE = Symbol('INTAKE_LIFECYCLE');
 
 /**
  * Wraps a validated request in an envelope and publishes it; resolves only once the broker has
@@ -61,6 +71,7 @@ export class OrderIntakeService {
     private readonly metrics: IntakeMetrics,
     @Inject(TOPOLOGY_NAMES) private readonly names: TopologyNames,
     @Inject(PRODUCER_LOGGER) private readonly logger: Logger,
+    @Inject(INTAKE_LIFECYCLE) private readonly lifecycle: LifecycleRecorder,
   ) {}
 
   isReady(): boolean {
@@ -72,7 +83,8 @@ export class OrderIntakeService {
     return this.publisher.refusalBeforeSending();
   }
 
-  async accept(request: OrderRequest, correlationId: string): Promise<AcceptedOrder> {
+  /** `clientId` owns the order: only its API key can look it up or be called back about it. */
+  async accept(request: OrderRequest, correlationId: string, clientId: string = ANONYMOUS_CLIENT_ID): Promise<AcceptedOrder> {
     const identity = identifyOrder(request.type, request.idempotencyKey);
     const envelope: OrderEnvelope = {
       id: identity.orderId,
@@ -87,14 +99,39 @@ export class OrderIntakeService {
     const reference: OrderReference = { ...identity, type: envelope.type, correlationId };
     const publishStarted = performance.now();
     try {
-      await this.publisher.publishOrder(envelope);
+      await this.publisher.publishOrder(envelope, clientId);
     } catch (error) {
       if (!isPublishFailure(error)) throw error;
       throw this.failed(reference, error);
     }
+    await this.recordAccepted(envelope, clientId);
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.logger.info({ orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId }, 'order accepted');
     return { ...reference, acceptedAt: envelope.acceptedAt, queue: this.names.queueFor(envelope.type) };
+  }
+
+  /**
+   * Tells the tracker the order exists, so it can be looked up while it waits in the backlog. The
+   * order is durable already, so the client hears 202 even if this fails: the processor's events
+   * (which carry the client id too) make the order known once it is taken up.
+   */
+  private async recordAccepted(envelope: OrderEnvelope, clientId: string): Promise<void> {
+    const facts = { clientId, idempotencyKey: envelope.idempotencyKey, correlationId: envelope.correlationId, acceptedAt: envelope.acceptedAt };
+    const accepted: OrderLifecycleEvent = {
+      orderId: envelope.id,
+      type: envelope.type,
+      state: 'accepted',
+      at: envelope.acceptedAt,
+      progress: FIRST_PROGRESS,
+      ...facts,
+      detail: { summary: maskPersonalData(envelope.payload) as Record<string, unknown> },
+    };
+    const queued: OrderLifecycleEvent = { orderId: envelope.id, type: envelope.type, state: 'queued', at: new Date().toISOString(), progress: FIRST_PROGRESS, ...facts };
+    try {
+      await this.lifecycle.record([accepted, queued]);
+    } catch (error) {
+      this.logger.warn({ orderId: envelope.id, correlationId: envelope.correlationId, err: (error as Error).message }, 'order accepted, but its tracking events were not published');
+    }
   }
 
   /** Counts an order refused as invalid; `order` is what the client sent, for its declared type. */

@@ -13,8 +13,9 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../http/api-key.guard';
 import { BrokerErrorsFilter } from '../http/broker-errors.filter';
+import { ClientId } from '../http/client-identity';
 import { CorrelationId } from '../http/correlation';
-import { IDEMPOTENCY_KEY_HEADER, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
+import { IDEMPOTENCY_KEY_HEADER, orderStatusPath, refusalMessage, unknownOutcomeAdvice } from '../http/intake-answers';
 import { InvalidRequestException } from '../http/invalid-request.exception';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
 import { acceptBatch, BatchItemResult, countByStatus } from './batch-intake';
@@ -51,7 +52,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Submit one order; 202 only once the broker has stored it' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Alternative to the body field' })
   @ApiBody({ schema: ORDER_BODY_SCHEMA })
-  @ApiResponse({ status: 202, description: 'Stored by the broker: { orderId, type, acceptedAt, correlationId, idempotencyKey }' })
+  @ApiResponse({ status: 202, description: 'Stored by the broker: { orderId, type, acceptedAt, correlationId, idempotencyKey, statusUrl }; Location is the statusUrl' })
   @ApiResponse({ status: 400, description: 'Invalid body: every bad field named in `errors`' })
   @ApiResponse({ status: 503, description: 'Not accepted and nothing queued (queue full, broker down or blocked); resend after Retry-After' })
   @ApiResponse({
@@ -62,6 +63,7 @@ export class OrdersController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyHeader: string | undefined,
     @CorrelationId() correlationId: string,
+    @ClientId() clientId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const parsed = parseOrderRequest(withHeaderIdempotencyKey(body, idempotencyHeader));
@@ -69,9 +71,10 @@ export class OrdersController {
       this.intake.recordInvalid(body);
       throw new InvalidRequestException('The order is invalid', parsed.errors);
     }
-    const accepted = await this.intake.accept(parsed.request, correlationId);
-    void reply.header(IDEMPOTENCY_KEY_HEADER, accepted.idempotencyKey);
-    return { orderId: accepted.orderId, type: accepted.type, acceptedAt: accepted.acceptedAt, correlationId, idempotencyKey: accepted.idempotencyKey };
+    const accepted = await this.intake.accept(parsed.request, correlationId, clientId);
+    const statusUrl = orderStatusPath(accepted.orderId);
+    void reply.header(IDEMPOTENCY_KEY_HEADER, accepted.idempotencyKey).header('Location', statusUrl);
+    return { orderId: accepted.orderId, type: accepted.type, acceptedAt: accepted.acceptedAt, correlationId, idempotencyKey: accepted.idempotencyKey, statusUrl };
   }
 
   @Post('batch')
@@ -86,12 +89,13 @@ export class OrdersController {
   async submitBatch(
     @Body() body: unknown,
     @CorrelationId() correlationId: string,
+    @ClientId() clientId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const orders = this.batchItems(body);
     const refusal = this.intake.refusalNow();
     if (refusal) throw refusal;
-    const results = await acceptBatch(orders, parseOrderRequest, (index) => `orders[${index}]`, this.intake, correlationId);
+    const results = await acceptBatch(orders, parseOrderRequest, (index) => `orders[${index}]`, this.intake, correlationId, clientId);
     const counts = countByStatus(results);
     if (counts.failed + counts.unknown > 0) void reply.header('Retry-After', String(this.config.RETRY_AFTER_SEC));
     return { ...counts, results: results.map(describeItem) };
