@@ -22,7 +22,7 @@ const { attachCluster, defaultDir, DEFAULT_BASE_PORT, portsFromBase, startCluste
 const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const raw = process.argv.includes('--raw');
 const onCluster = process.argv.includes('--cluster');
-const PORTS = { producer: 8000, backend: 8090, firstProcessor: 8081, opsConsole: 8085 };
+const PORTS = { producer: 8000, backend: 8090, firstProcessor: 8081, opsConsole: 8085, tracker: 8095 };
 const COLOURS = [36, 33, 35, 32, 34, 91, 92, 93];
 const colourOf = new Map();
 
@@ -136,6 +136,7 @@ Broker: ${cluster ? `three-node cluster, AMQP ${cluster.nodes.map((node) => node
   ${apiKey ? `API key (x-api-key header): ${apiKey}` : 'Authentication:             off (API_KEYS is empty), no key needed'}
   OpenAPI:                    ${producer}/docs
   Backend ledger:             ${system.url('backend-simulator')}/api/v1/ledger
+  Order status:               ${producer}/api/v1/orders/<orderId>  (the statusUrl of every 202)
   Ops console:                ${system.url('ops-console')}/  (operator token: ${opsToken})
   Dead letters from a shell:  OPS_TOKEN=${opsToken} npx nx run ops-console:dlq -- list
 

@@ -3,7 +3,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** With `opsConsole`, the ops console starts too (it needs OPS_VIEWER_TOKENS or OPS_OPERATOR_TOKENS in `env`). */
   /** Without `firstProcessor`, processors listen on ports the OS says are free. */
-  ports: { producer: number; backend: number; firstProcessor?: number; opsConsole?: number };
+  /** With `tracker`, the order tracker starts too. */
+  ports: { producer: number; backend: number; firstProcessor?: number; opsConsole?: number; tracker?: number };
   /** Extra processor instances, e.g. { 'mnp-processor': 2 }. */
   replicas?: Record<string, number>;
   /** Where processors call the backend, if not straight at the simulator on `ports.backend`. */
@@ -14,7 +15,7 @@ export interface LaunchOptions {
 
 export interface RunningApp {
   name: string;
-  role: 'producer' | 'processor' | 'backend' | 'console';
+  role: 'producer' | 'processor' | 'backend' | 'console' | 'tracker';
   port: number;
   pid: number;
   orderType?: string;

@@ -34,6 +34,7 @@ function discoverApps(distAppsDir) {
     processors: processors.map((processor) => ({ ...processor, role: 'processor' })),
     producer: { name: 'producer-api', role: 'producer', bundle: bundle('producer-api') },
     console: existsSync(bundle('ops-console')) ? { name: 'ops-console', role: 'console', bundle: bundle('ops-console') } : undefined,
+    tracker: existsSync(bundle('order-tracker')) ? { name: 'order-tracker', role: 'tracker', bundle: bundle('order-tracker') } : undefined,
   };
 }
 
@@ -46,7 +47,8 @@ function discoverApps(distAppsDir) {
  * simulator (a link that fails on purpose in front of it).
  * Processors listen from `ports.firstProcessor` on, or on ports the OS says are free when it is not
  * given. The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter
- * queue, which tests that count dead letters on the queue itself must keep to themselves.
+ * queue, which tests that count dead letters on the queue itself must keep to themselves. The order
+ * tracker starts only when `ports.tracker` is given.
  */
 async function launchSystem(options) {
   const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
@@ -66,6 +68,7 @@ async function launchSystem(options) {
     ...processorPlan,
     { ...apps.producer, port: ports.producer, env: {} },
     ...opsConsolePlan(apps, ports, processorPlan),
+    ...trackerPlan(apps, ports),
   ];
   const running = [];
   const appNamed = (name) => {
@@ -112,6 +115,12 @@ function opsConsolePlan(apps, ports, processorInstances) {
   if (!apps.console) throw new Error('not built: ops-console (run: npx nx run ops-console:build)');
   const metricsUrls = processorInstances.map((processor) => `http://127.0.0.1:${processor.port}/metrics`);
   return [{ ...apps.console, port: ports.opsConsole, env: { PROCESSOR_METRICS_URLS: metricsUrls.join(',') } }];
+}
+
+function trackerPlan(apps, ports) {
+  if (ports.tracker === undefined) return [];
+  if (!apps.tracker) throw new Error('not built: order-tracker (run: npx nx run order-tracker:build)');
+  return [{ ...apps.tracker, port: ports.tracker, env: {} }];
 }
 
 /**

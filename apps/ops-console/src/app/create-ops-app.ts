@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { connectionFromSettings, topologyFromSettings } from '@bss/messaging';
+import { connectionFromSettings, NO_LIFECYCLE_RECORDER, OrderEventPublisher, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { TokenRoles } from './auth/token-roles';
 import { DeadLetterCollector } from './collector/dead-letter-collector';
+import { DeadLetterLifecycle } from './lifecycle/dead-letter-lifecycle';
 import { OpsMetrics } from './metrics/ops-metrics';
 import { DeadLetterOperations } from './operations/dead-letter-operations';
 import { ReplayPublisher } from './operations/replay-publisher';
@@ -27,7 +28,13 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
   const connection = connectionFromSettings(config, 'ops-console', logger);
   // Replays publish on a connection of their own: RabbitMQ blocks a connection that publishes during
   // a resource alarm, which would stall the collector's acks on the shared one.
-  const publisher = new ReplayPublisher(connectionFromSettings(config, 'ops-console (replays)', logger), topology);
+  const replayConnection = connectionFromSettings(config, 'ops-console (replays)', logger);
+  const publisher = new ReplayPublisher(replayConnection, topology);
+  const lifecycle = new DeadLetterLifecycle(
+    config.ORDER_TRACKING
+      ? new OrderEventPublisher(replayConnection, { topology, role: 'ops-console', confirmTimeoutMs: 5000, sendableWithinMs: 30_000, logger })
+      : NO_LIFECYCLE_RECORDER,
+  );
   const sampler = new OverviewSampler(
     { names: topology.names, intervalMs: config.SAMPLE_INTERVAL_MS, historySeconds: config.HISTORY_SECONDS },
     connection,
@@ -38,11 +45,11 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
     logger,
   );
   const refreshCounts = { onChanged: () => void sampler.sample().catch(() => undefined) };
-  const operations = new DeadLetterOperations(store, publisher, {
+  const operations = new DeadLetterOperations(store, publisher, lifecycle, {
     onReplayed: (type, count) => opsMetrics.recordReplays(type, count),
     ...refreshCounts,
   });
-  const collector = new DeadLetterCollector(connection, store, topology, logger);
+  const collector = new DeadLetterCollector(connection, store, topology, logger, lifecycle);
   const app = await NestFactory.create<NestFastifyApplication>(
     OpsModule.register({
       connection,

@@ -230,7 +230,7 @@ export class OrderTrackingStore {
         event.state,
         `{${lifePosition(event).join(',')}}`,
         event.at,
-        event.detail ? JSON.stringify(withoutSummary(event.detail)) : null,
+        storedDetailOf(event.detail),
         facts.detail?.summary ? JSON.stringify(facts.detail.summary) : null,
       ];
     });
@@ -264,7 +264,7 @@ export class OrderTrackingStore {
       event.state,
       `{${lifePosition(event).join(',')}}`,
       event.at,
-      event.detail ? JSON.stringify(withoutSummary(event.detail)) : null,
+      storedDetailOf(event.detail),
     ]);
     await client.query(
       `INSERT INTO ${this.schema}.order_events (order_id, event_key, state, position, at, detail)
@@ -394,9 +394,11 @@ function trackedOrderOf(row: Record<string, unknown>, timeline: TimelineEntry[])
   };
 }
 
-function withoutSummary(detail: OrderEventDetail): OrderEventDetail {
+/** The detail an event row keeps: all but the payload summary, which the order row holds; null when nothing is left. */
+function storedDetailOf(detail: OrderEventDetail | undefined): string | null {
+  if (!detail) return null;
   const { summary: _summary, ...rest } = detail;
-  return rest;
+  return Object.keys(rest).length > 0 ? JSON.stringify(rest) : null;
 }
 
 /** Rows of `width` values as `width` arrays of text, for one `unnest` insert of the whole batch. */

@@ -5,7 +5,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { OrderType, OrderTypeDefinition, processorNameOf } from '@bss/contracts';
 import { loadConfig } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
-import { BrokerConnectionCloser, connectionFromSettings, declareTopology, DEFERRAL_DELAYS_MS, topologyFromSettings } from '@bss/messaging';
+import {
+  BrokerConnectionCloser,
+  connectionFromSettings,
+  declareTopology,
+  DEFERRAL_DELAYS_MS,
+  NO_LIFECYCLE_RECORDER,
+  OrderEventPublisher,
+  topologyFromSettings,
+} from '@bss/messaging';
 import { createLogger, createMetrics, Logger, MetricsModule, NestPinoLogger, serveApp, startOrExit } from '@bss/observability';
 import { BackendClient } from './backend-client';
 import { OrderQueueServer } from './order-queue.server';
@@ -16,6 +24,12 @@ import { createBackendBudget } from './limiter/budget-from-config';
 import { Redis } from 'ioredis';
 
 const PUBLISH_CONNECTION_CLOSER = Symbol('PUBLISH_CONNECTION_CLOSER');
+
+/**
+ * How long a finished order's lifecycle event may wait for the broker to take it (connected, not
+ * blocked) before the delivery is handed back: as long as a retry's copy may wait for its confirm.
+ */
+const LIFECYCLE_SENDABLE_WITHIN_MS = 30_000;
 
 /** Closes the Redis client once the app has shut down. */
 class RedisCloser {
@@ -102,8 +116,18 @@ async function createProcessorApp(processor: ProcessorApp, service: string, conf
   processorMetrics.budgetConfigured(config.BACKEND_RATE_LIMIT);
   const retrySchedule = retryScheduleOf(config);
   const topology = topologyFromSettings(config, { retrySteps: retryStepsOf(retrySchedule), deferrals: true });
+  const lifecycle = config.ORDER_TRACKING
+    ? new OrderEventPublisher(publishConnection, {
+        topology,
+        role: `processor.${orderType.toLowerCase()}`,
+        confirmTimeoutMs: LIFECYCLE_SENDABLE_WITHIN_MS,
+        sendableWithinMs: LIFECYCLE_SENDABLE_WITHIN_MS,
+        logger,
+      })
+    : NO_LIFECYCLE_RECORDER;
   const server = new OrderQueueServer(connection, {
     orderType,
+    lifecycle,
     processor: service,
     topology,
     prefetch: prefetchOf(config),

@@ -1,4 +1,4 @@
-import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope, encodeEnvelope } from '@bss/contracts';
+import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, ORDER_HEADERS, OrderEnvelope, OrderLifecycleEvent, encodeEnvelope } from '@bss/contracts';
 import { ConsumedMessage, Disposition, HandledMessage } from '@bss/messaging';
 import { createLogger, createMetrics, Logger, Metrics } from '@bss/observability';
 import { Writable } from 'node:stream';
@@ -31,7 +31,7 @@ const order: OrderEnvelope = {
 };
 
 function delivery(content: Buffer, attempt = 1): ConsumedMessage {
-  return { content, messageId: 'order-1', headers: {}, attempt, redelivered: false };
+  return { content, messageId: 'order-1', headers: {}, attempt, deferrals: 0, replays: 0, redelivered: false };
 }
 
 function dispatcherWith(invoke: InvokeHandler, timeoutMs = 1000, metrics?: Metrics) {
@@ -261,5 +261,89 @@ describe('OrderDispatcher metrics', () => {
     settledAsDisposed(handled);
     const [sum] = await samples(metrics, 'bss_message_processing_duration_seconds_sum');
     expect(Number(sum.split(' ')[1])).toBeGreaterThanOrEqual(0.1);
+  });
+});
+
+describe('OrderDispatcher lifecycle events', () => {
+  class RecordingLifecycle {
+    readonly awaited: OrderLifecycleEvent[] = [];
+    readonly background: OrderLifecycleEvent[] = [];
+    failing = false;
+    async record(events: readonly OrderLifecycleEvent[]): Promise<void> {
+      if (this.failing) throw new Error('broker unavailable');
+      this.awaited.push(...events);
+    }
+    recordInBackground(events: readonly OrderLifecycleEvent[]): void {
+      this.background.push(...events);
+    }
+    states(): string[] {
+      return [...this.background, ...this.awaited].map((event) => `${event.state}@${event.progress.attempt}.${event.progress.deferrals}`);
+    }
+  }
+
+  function trackedDispatcher(invoke: InvokeHandler, lifecycle: RecordingLifecycle) {
+    return new OrderDispatcher({
+      orderType: 'MNP',
+      processor: 'mnp-processor',
+      timeoutMs: 1000,
+      retrySchedule: { maxRetries: 2, backoffMs: [100, 400], jitterPercent: 0 },
+      invoke,
+      logger,
+      lifecycle,
+    });
+  }
+
+  const clientDelivery = (extra: Partial<ConsumedMessage> = {}): ConsumedMessage => ({
+    ...delivery(encodeEnvelope({ ...order, idempotencyKey: 'key-1' })),
+    headers: { [ORDER_HEADERS.clientId]: 'client-a' },
+    ...extra,
+  });
+
+  it('reports in progress, then stores the final state before the delivery is acked', async () => {
+    const lifecycle = new RecordingLifecycle();
+    const handled = await trackedDispatcher(applied, lifecycle).dispatch(clientDelivery());
+    expect(handled.disposition).toEqual({ kind: 'ack' });
+    expect(lifecycle.background.map((event) => event.state)).toEqual(['in-progress']);
+    expect(lifecycle.awaited).toEqual([
+      expect.objectContaining({ orderId: 'order-1', type: 'MNP', state: 'applied', clientId: 'client-a', idempotencyKey: 'key-1', correlationId: 'corr-1' }),
+    ]);
+  });
+
+  it('hands the delivery back when the final state cannot be stored, so the order is checked again', async () => {
+    const lifecycle = new RecordingLifecycle();
+    lifecycle.failing = true;
+    const handled = await trackedDispatcher(async () => ({ outcome: 'rejected', detail: 'bad credit' }), lifecycle).dispatch(clientDelivery());
+    expect(handled.disposition).toEqual({ kind: 'requeue' });
+  });
+
+  it('a pending answer waits on the deferral ladder for its check and reports pending with the reference', async () => {
+    const lifecycle = new RecordingLifecycle();
+    const handled = await trackedDispatcher(async () => ({ outcome: 'pending', reference: 'CH-77', checkAfterMs: 3000 }), lifecycle).dispatch(
+      clientDelivery({ deferrals: 2 }),
+    );
+    expect(handled.disposition).toMatchObject({ kind: 'defer', waitMs: 3000 });
+    settledAsDisposed(handled);
+    expect(lifecycle.states()).toEqual(['in-progress@1.2', 'pending@1.2']);
+    expect(lifecycle.background[1].detail).toMatchObject({ reference: 'CH-77', nextAttemptAt: expect.any(String) });
+  });
+
+  it('reports a retry at the next attempt, a deferral at the next wait and a dead letter with its reason', async () => {
+    const cases: [InvokeHandler, string][] = [
+      [async () => Promise.reject(new RetryableOrderError('backend answered 503')), 'retrying@2.0'],
+      [async () => Promise.reject(new BackendBusyError(2000)), 'deferred@1.1'],
+      [async () => Promise.reject(new TerminalOrderError('backend-refused', 'backend answered 400')), 'dead-lettered@1.0'],
+    ];
+    for (const [invoke, expected] of cases) {
+      const lifecycle = new RecordingLifecycle();
+      const handled = await trackedDispatcher(invoke, lifecycle).dispatch(clientDelivery());
+      settledAsDisposed(handled);
+      expect(lifecycle.states()).toEqual(['in-progress@1.0', expected]);
+    }
+  });
+
+  it('reports nothing for a delivery whose settling failed (the broker delivers it again)', async () => {
+    const lifecycle = new RecordingLifecycle();
+    await trackedDispatcher(async () => Promise.reject(new RetryableOrderError('backend answered 503')), lifecycle).dispatch(clientDelivery());
+    expect(lifecycle.states()).toEqual(['in-progress@1.0']);
   });
 });

@@ -1,6 +1,6 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { OrderEnvelope, OrderType } from '@bss/contracts';
-import { BrokerConnection, OrderConsumer, TopologyOptions } from '@bss/messaging';
+import { BrokerConnection, LifecycleRecorder, OrderConsumer, TopologyOptions } from '@bss/messaging';
 import { Logger } from '@bss/observability';
 import { lastValueFrom } from 'rxjs';
 import { handlerPatternFor } from './handles-orders.decorator';
@@ -22,6 +22,8 @@ export interface OrderQueueServerOptions {
   readonly metrics?: ProcessorMetrics;
   /** A connection of its own for retries and dead letters (see OrderConsumerOptions). */
   readonly publishConnection?: BrokerConnection;
+  /** Where the orders' transitions are published. */
+  readonly lifecycle?: LifecycleRecorder;
 }
 
 /**
@@ -54,6 +56,7 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       retrySchedule: this.options.retrySchedule,
       logger: this.options.logger,
       metrics,
+      lifecycle: this.options.lifecycle,
       invoke: async (order: OrderEnvelope, context: OrderContext) =>
         lastValueFrom(this.transformToObservable(await handler(order, context))) as Promise<OrderOutcome>,
     });

@@ -2,6 +2,7 @@ import { BrokerConnection, TopologyKeeper, TopologyOptions } from '@bss/messagin
 import type { Logger } from '@bss/observability';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { DeadLetterLifecycle } from '../lifecycle/dead-letter-lifecycle';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { recordFromMessage } from './dead-letter-record';
 
@@ -26,6 +27,7 @@ export class DeadLetterCollector {
     private readonly store: DeadLetterStore,
     private readonly topology: TopologyOptions,
     private readonly logger: Logger,
+    private readonly lifecycle: DeadLetterLifecycle,
   ) {
     this.topologyKeeper = new TopologyKeeper(connection, topology, logger);
   }
@@ -73,6 +75,7 @@ export class DeadLetterCollector {
       try {
         const stored = await this.store.insert(record);
         channel.ack(message);
+        this.lifecycle.collected(record);
         if (stored) this.logger.info({ orderId: record.orderId, type: record.orderType, reason: record.reason }, 'dead letter stored');
         return;
       } catch (error) {

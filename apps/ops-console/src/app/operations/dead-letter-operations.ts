@@ -1,5 +1,6 @@
 import { parseOrderType } from '@bss/contracts';
 import { PublishOutcomeUnknownError, PublishRefusedError } from '@bss/messaging';
+import { DeadLetterLifecycle } from '../lifecycle/dead-letter-lifecycle';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { ReplayPublisher } from './replay-publisher';
 
@@ -30,6 +31,7 @@ export class DeadLetterOperations {
   constructor(
     private readonly store: DeadLetterStore,
     private readonly publisher: ReplayPublisher,
+    private readonly lifecycle: DeadLetterLifecycle,
     private readonly listener?: OperationListener,
   ) {}
 
@@ -54,6 +56,7 @@ export class DeadLetterOperations {
         'replayed',
         actor,
       );
+      for (const row of published) this.lifecycle.replayed(row, actor);
       for (const [type, count] of countByType(published.map((row) => row.orderType))) this.listener?.onReplayed(type, count);
       return {
         done: published.map((row) => row.id),
@@ -66,6 +69,7 @@ export class DeadLetterOperations {
     return this.inBatches(selection, async (batch) => {
       const ids = batch.rows.map((row) => row.id);
       await batch.mark(ids, 'purged', 'purged', actor);
+      for (const row of batch.rows) this.lifecycle.purged(row, actor);
       return { done: ids, failed: [] };
     });
   }

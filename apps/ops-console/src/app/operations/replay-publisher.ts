@@ -1,5 +1,6 @@
 import { ORDER_HEADERS, OrderType, TopologyNames } from '@bss/contracts';
 import { BrokerConnection, ConfirmedPublisher, DEAD_LETTER_HEADERS, orderPublishOptions, TopologyOptions } from '@bss/messaging';
+import { replaysOf } from '../lifecycle/dead-letter-lifecycle';
 import { ReplayCandidate } from '../store/dead-letter';
 
 const REPLAY_HEADERS = { replayedFrom: 'x-replayed-from' } as const;
@@ -25,7 +26,7 @@ const FAILURE_HEADERS = [
 /**
  * Publishes a stored dead letter back to the orders exchange as the order it was: same body and
  * order properties (orderPublishOptions, as every republish), correlation id kept, a fresh attempt
- * count, and the dead letter it came from. It publishes through the same ConfirmedPublisher as
+ * count, its replays counted (its next generation), and the dead letter it came from. It publishes through the same ConfirmedPublisher as
  * intake, so a replay is confirmed, refused (nothing sent) or of unknown outcome exactly as an order
  * is, and never on a blocked connection.
  */
@@ -51,7 +52,14 @@ export class ReplayPublisher {
       routingKey: this.names.routingKeyFor(type),
       queue: this.names.queueFor(type),
       content: candidate.body,
-      properties: orderPublishOptions(properties, { headers: { ...headers, [ORDER_HEADERS.attempt]: 1, [REPLAY_HEADERS.replayedFrom]: candidate.id } }),
+      properties: orderPublishOptions(properties, {
+        headers: {
+          ...headers,
+          [ORDER_HEADERS.attempt]: 1,
+          [ORDER_HEADERS.replays]: replaysOf(candidate.headers) + 1,
+          [REPLAY_HEADERS.replayedFrom]: candidate.id,
+        },
+      }),
     });
   }
 
