@@ -87,6 +87,8 @@ export class BrokerProbe {
     await this.onChannel(async (channel) => {
       for (const type of ORDER_TYPES) await channel.deleteQueue(names.queueFor(type));
       await channel.deleteQueue(names.deadLetterQueue);
+      await channel.deleteQueue(names.trackerQueue);
+      await channel.deleteExchange(names.eventsExchange);
       for (let step = 1; step <= MAX_TEST_RETRY_STEPS; step += 1) {
         await channel.deleteQueue(names.retryQueueFor(step));
         await channel.deleteExchange(names.retryExchangeFor(step));
