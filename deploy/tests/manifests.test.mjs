@@ -18,7 +18,7 @@ const processors = (objects) => objects.filter((object) => object.kind === 'Depl
 /** The app whose config a container reads, or undefined for third-party images. */
 function appOf(container) {
   const image = container.image.split(':')[0];
-  if (['producer-api', 'backend-simulator', 'ops-console'].includes(image)) return image;
+  if (['producer-api', 'backend-simulator', 'ops-console', 'order-tracker'].includes(image)) return image;
   if (image.endsWith('-processor')) return 'processor';
   return undefined;
 }

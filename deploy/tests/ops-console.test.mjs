@@ -6,6 +6,8 @@ import { DEPLOY_DIR, OVERLAYS, renderOverlay } from './render.mjs';
 import { admits, podsOf } from './selection.mjs';
 
 const ENV_KEYS = [
+  'TRACKING_DATABASE_URL',
+  'TRACKING_DATABASE_SCHEMA',
   'LOG_LEVEL',
   'MONITORING_ENABLED',
   'RABBITMQ_URL',
@@ -23,7 +25,7 @@ const ENV_KEYS = [
   // Its user may not declare anything; the setup job or the topology operator owns the topology.
   'DECLARE_TOPOLOGY',
 ];
-const SECRET_KEYS = ['RABBITMQ_URL', 'RABBITMQ_MANAGEMENT_URL', 'DATABASE_URL', 'OPS_VIEWER_TOKENS', 'OPS_OPERATOR_TOKENS'];
+const SECRET_KEYS = ['RABBITMQ_URL', 'RABBITMQ_MANAGEMENT_URL', 'DATABASE_URL', 'TRACKING_DATABASE_URL', 'OPS_VIEWER_TOKENS', 'OPS_OPERATOR_TOKENS'];
 /** The RabbitMqCluster of production labels its pods so (see rabbitmq-cluster.yaml's override). */
 const BROKER_POD = { 'app.kubernetes.io/component': 'broker' };
 
@@ -78,7 +80,14 @@ for (const overlay of OVERLAYS) {
       assert.ok(admits(objects, { fromNamespace: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, consolePod, httpPort(containerOf(console))));
       const producerPod = podsOf(objects).find((pod) => pod.name === 'bss-producer').metadata.labels;
       assert.ok(!admits(objects, { fromPod: producerPod }, BROKER_POD, { port: 15672 }), 'the producer reaches the management API');
-      assert.ok(!admits(objects, { fromPod: producerPod }, { 'app.kubernetes.io/component': 'dead-letter-store' }, { port: 5432, name: 'postgres' }), 'the producer reaches the store');
+      // The producer and the tracker reach PostgreSQL for the tracking store; the processors do not.
+      for (const processor of processors) {
+        assert.ok(
+          !admits(objects, { fromPod: processor.spec.template.metadata.labels }, { 'app.kubernetes.io/component': 'dead-letter-store' }, { port: 5432, name: 'postgres' }),
+          `${processor.metadata.name} reaches the store`,
+        );
+      }
+      assert.ok(admits(objects, { fromPod: producerPod }, { 'app.kubernetes.io/component': 'dead-letter-store' }, { port: 5432, name: 'postgres' }), 'the producer cannot read the tracking store');
     });
   });
 }
@@ -107,7 +116,7 @@ test('minikube gives the console one RabbitMQ user for AMQP and the management A
   const userOf = (key) => new URL(Buffer.from(secret.data[key].replace(/\s/g, ''), 'base64').toString()).username;
   assert.equal(userOf('OPS_CONSOLE_RABBITMQ_MANAGEMENT_URL'), userOf('OPS_CONSOLE_RABBITMQ_URL'));
   const setup = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/grants.sh'), 'utf8');
-  assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^bss\\\\.orders$' '^bss\\\\.orders\\\\.dead$'`));
+  assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^(bss\\\\.orders|bss\\\\.orders\\\\.events)$' '^bss\\\\.orders\\\\.dead$'`));
 });
 
 test('production takes the store from a managed PostgreSQL and gives the console a least-privilege RabbitMQ user', () => {
@@ -119,5 +128,5 @@ test('production takes the store from a managed PostgreSQL and gives the console
   const user = objects.find((object) => object.kind === 'User' && object.metadata.name === 'ops-console');
   assert.deepEqual(user.spec.tags, ['monitoring']);
   const permission = objects.find((object) => object.kind === 'Permission' && object.spec.userReference.name === 'ops-console');
-  assert.deepEqual(permission.spec.permissions, { configure: '^$', write: '^bss\\.orders$', read: '^bss\\.orders\\.dead$' });
+  assert.deepEqual(permission.spec.permissions, { configure: '^$', write: '^(bss\\.orders|bss\\.orders\\.events)$', read: '^bss\\.orders\\.dead$' });
 });

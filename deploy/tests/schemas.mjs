@@ -73,5 +73,6 @@ export function appConfigSchemas() {
     processor: Object.keys(config.processorAppSchema({ port: 0, concurrency: 1, backendRateLimit: 0, backendMaxConcurrency: 0 })),
     'backend-simulator': Object.keys(config.backendSimulatorAppSchema),
     'ops-console': Object.keys(config.opsConsoleAppSchema),
+    'order-tracker': Object.keys(config.orderTrackerAppSchema),
   };
 }

@@ -45,7 +45,7 @@ if [[ ! -f "$SECRETS" ]]; then
       -e "s#RABBITMQ_ADMIN_PASSWORD=CHANGE_ME#RABBITMQ_ADMIN_PASSWORD=${admin}#" \
       -e "s#keda:CHANGE_ME#keda:${keda}#" \
       -e "s#ops-console:CHANGE_ME#ops-console:${ops_console}#g" \
-      -e "s#ops_console:CHANGE_ME#ops_console:${postgres}#" \
+      -e "s#ops_console:CHANGE_ME#ops_console:${postgres}#g" \
       -e "s#POSTGRES_PASSWORD=CHANGE_ME#POSTGRES_PASSWORD=${postgres}#" \
       -e "s#API_KEYS=CHANGE_ME_TO_A_KEY_OF_32_CHARACTERS#API_KEYS=$(random_password)$(random_password)#" \
       -e "s#OPS_VIEWER_TOKENS=CHANGE_ME_TO_A_TOKEN_OF_32_CHARACTERS#OPS_VIEWER_TOKENS=$(random_password)$(random_password)#" \

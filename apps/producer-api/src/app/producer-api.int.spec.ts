@@ -1,4 +1,5 @@
-import { EXAMPLE_PAYLOADS, ORDER_HEADERS, TopologyNames } from '@bss/contracts';
+import { EXAMPLE_PAYLOADS, ORDER_HEADERS, OrderLifecycleEvent, TopologyNames } from '@bss/contracts';
+import { ANONYMOUS_CLIENT_ID } from '@bss/order-tracking';
 import { BrokerProbe, eventually, FaultyLink, uniqueTopology, UNREACHABLE_BROKER_URL, TEST_BROKER_URL } from '@bss/messaging/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startProducerForTest as startApp, untilReady } from './testing/producer-test-app';
@@ -38,9 +39,11 @@ describe('producer-api against the real broker', () => {
         acceptedAt: expect.any(String),
         correlationId: 'corr-int-1',
         idempotencyKey: expect.any(String),
+        statusUrl: `/api/v1/orders/${body.orderId}`,
       });
       expect(response.headers['x-correlation-id']).toBe('corr-int-1');
       expect(response.headers['idempotency-key']).toBe(body.idempotencyKey);
+      expect(response.headers['location']).toBe(body.statusUrl);
 
       const [message] = await probe.drain(names.queueFor('TERMINATION'));
       expect(JSON.parse(message.content.toString())).toEqual({
@@ -54,6 +57,14 @@ describe('producer-api against the real broker', () => {
         payload: EXAMPLE_PAYLOADS.TERMINATION,
       });
       expect(message.properties.headers?.[ORDER_HEADERS.attempt]).toBe(1);
+      expect(message.properties.headers?.[ORDER_HEADERS.clientId]).toBe(ANONYMOUS_CLIENT_ID);
+
+      // Before the 202, the tracker's queue had the order's first two transitions, payload masked.
+      const events = (await probe.drain(names.trackerQueue)).flatMap((batch) => JSON.parse(batch.content.toString()) as OrderLifecycleEvent[]);
+      const ofOrder = events.filter((event) => event.orderId === body.orderId);
+      expect(ofOrder.map((event) => event.state)).toEqual(['accepted', 'queued']);
+      expect(ofOrder[0]).toMatchObject({ clientId: ANONYMOUS_CLIENT_ID, idempotencyKey: body.idempotencyKey, correlationId: 'corr-int-1', acceptedAt: body.acceptedAt });
+      expect(JSON.stringify(ofOrder[0].detail?.summary)).not.toContain(EXAMPLE_PAYLOADS.TERMINATION.msisdn);
     });
 
     it('gives a retried order with the same idempotency key the same order id', async () => {

@@ -28,9 +28,10 @@ function exactly(names: readonly string[]): string {
 }
 
 /**
- * Every app's rights, derived from the topology plan: the producer publishes orders, a processor
- * reads its own queue and publishes to the retry and dead-letter exchanges, the ops console reads
- * dead letters and republishes replays, KEDA only reads statistics. Nobody configures anything:
+ * Every app's rights, derived from the topology plan: the producer publishes orders and their first
+ * lifecycle events, a processor reads its own queue and publishes to the retry, deferral, dead-letter
+ * and lifecycle-event exchanges, the ops console reads dead letters and republishes replays, the
+ * order tracker reads its event queue, KEDA only reads statistics. Nobody configures anything:
  * a setup job (minikube) or the Topology Operator (production) owns the topology.
  */
 export function brokerGrants(settings: DeploySettings, definitions: readonly DeployedOrderType[]): BrokerGrant[] {
@@ -39,12 +40,13 @@ export function brokerGrants(settings: DeploySettings, definitions: readonly Dep
     .exchanges.map((exchange) => exchange.name)
     .filter((name) => name !== names.ordersExchange);
   return [
-    grant('bss-producer', 'PRODUCER_RABBITMQ_URL', 'producer-credentials', [], [names.ordersExchange], []),
+    grant('bss-producer', 'PRODUCER_RABBITMQ_URL', 'producer-credentials', [], [names.ordersExchange, names.eventsExchange], []),
     ...definitions.map((definition) => {
       const user = processorNameOf(definition);
       return grant(user, urlSecretKeyOf(definition), `${user}-credentials`, [], republishedTo, [queueOf(settings, definition)]);
     }),
-    grant('ops-console', 'OPS_CONSOLE_RABBITMQ_URL', 'ops-console-credentials', ['monitoring'], [names.ordersExchange], [names.deadLetterQueue]),
+    grant('ops-console', 'OPS_CONSOLE_RABBITMQ_URL', 'ops-console-credentials', ['monitoring'], [names.ordersExchange, names.eventsExchange], [names.deadLetterQueue]),
+    grant('order-tracker', 'TRACKER_RABBITMQ_URL', 'order-tracker-credentials', [], [], [names.trackerQueue]),
     grant('keda', 'KEDA_RABBITMQ_HOST', 'keda-credentials', ['monitoring'], [], []),
   ];
 }
