@@ -1,4 +1,4 @@
-export const SECTIONS = ['ceilings', 'intake', 'drain', 'e2e', 'memory', 'overhead'] as const;
+export const SECTIONS = ['ceilings', 'intake', 'drain', 'e2e', 'memory', 'overhead', 'tracking'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

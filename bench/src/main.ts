@@ -13,6 +13,7 @@ import { runDrain } from './sections/drain';
 import { runEndToEnd } from './sections/end-to-end';
 import { ProducerMemory, runIntake } from './sections/intake';
 import { runOverhead } from './sections/overhead';
+import { runTracking } from './sections/tracking';
 
 const WORKSPACE = process.cwd();
 const RESULTS_DIR = join(WORKSPACE, 'bench/results');
@@ -91,6 +92,11 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
       const overhead = await runOverhead(context);
       figures['overhead'] = overhead.figures;
       rows.push(...overhead.rows);
+    }
+    if (sections.has('tracking')) {
+      const tracking = await runTracking(context);
+      figures['tracking'] = tracking.figures;
+      rows.push(...tracking.rows);
     }
   } finally {
     await connection.close();

@@ -64,14 +64,25 @@ async function sampleUntilEmpty(connection: ChannelModel, queue: string): Promis
   }
 }
 
-interface DrainRun {
+export interface DrainRun {
   readonly perSec?: number;
   readonly processorPeakRssMb?: number;
   readonly applied?: number;
 }
 
-/** Pre-fills the type's queue, starts the processor, and measures how fast it empties the queue. */
-async function drainOnce(context: BenchContext, label: string, bundle: string, backend?: AppProcess): Promise<DrainRun> {
+/**
+ * Pre-fills the type's queue, starts the processor (with `env` on top of the drain settings), and
+ * measures how fast it empties the queue. `alongside` starts whatever must run beside the processor on
+ * the run's prefix (the order tracker), and is stopped with it.
+ */
+export async function drainOnce(
+  context: BenchContext,
+  label: string,
+  bundle: string,
+  backend?: AppProcess,
+  env: Record<string, string> = {},
+  alongside?: (prefix: string) => Promise<AppProcess>,
+): Promise<DrainRun> {
   const prefix = `${context.runPrefix}.${label}`;
   const count = context.scale.drainMessages;
   try {
@@ -80,11 +91,12 @@ async function drainOnce(context: BenchContext, label: string, bundle: string, b
     context.progress(`drain (${label}): pre-filling ${queue} with ${count} orders`);
     await publishConfirmed(context.connection, { exchange: names.ordersExchange, routingKey: names.routingKeyFor(BENCH_ORDER_TYPE) }, orderMessages(count));
     const [port] = await freePorts(1);
+    const companion = await alongside?.(prefix);
     const processor = await startAppProcess({
       name: `processor-${label}`,
       bundle,
       port,
-      env: processorEnv(prefix, backend?.url),
+      env: { ...processorEnv(prefix, backend?.url), ...env },
       logDir: context.logDir,
       cpuProfileDir: context.cpuProfileDir,
     });
@@ -94,6 +106,7 @@ async function drainOnce(context: BenchContext, label: string, bundle: string, b
       return { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied };
     } finally {
       await processor.stop();
+      await companion?.stop();
     }
   } finally {
     await deleteRunTopology(context, prefix);

@@ -59,8 +59,12 @@ describe('producer-api against the real broker', () => {
       expect(message.properties.headers?.[ORDER_HEADERS.attempt]).toBe(1);
       expect(message.properties.headers?.[ORDER_HEADERS.clientId]).toBe(ANONYMOUS_CLIENT_ID);
 
-      // Before the 202, the tracker's queue had the order's first two transitions, payload masked.
-      const events = (await probe.drain(names.trackerQueue)).flatMap((batch) => JSON.parse(batch.content.toString()) as OrderLifecycleEvent[]);
+      // The tracker's queue gets the order's first two transitions, payload masked.
+      const events: OrderLifecycleEvent[] = [];
+      await eventually(
+        async () => events.push(...(await probe.drain(names.trackerQueue)).flatMap((batch) => JSON.parse(batch.content.toString()) as OrderLifecycleEvent[])),
+        () => events.filter((event) => event.orderId === body.orderId).length >= 2,
+      );
       const ofOrder = events.filter((event) => event.orderId === body.orderId);
       expect(ofOrder.map((event) => event.state)).toEqual(['accepted', 'queued']);
       expect(ofOrder[0]).toMatchObject({ clientId: ANONYMOUS_CLIENT_ID, idempotencyKey: body.idempotencyKey, correlationId: 'corr-int-1', acceptedAt: body.acceptedAt });

@@ -104,7 +104,7 @@ export class OrderIntakeService {
       if (!isPublishFailure(error)) throw error;
       throw this.failed(reference, error);
     }
-    await this.recordAccepted(envelope, clientId);
+    this.recordAccepted(envelope, clientId);
     this.metrics.orderAccepted(envelope.type, (performance.now() - publishStarted) / 1000);
     this.logger.info({ orderId: envelope.id, type: envelope.type, origin: envelope.origin, correlationId }, 'order accepted');
     return { ...reference, acceptedAt: envelope.acceptedAt, queue: this.names.queueFor(envelope.type) };
@@ -112,10 +112,12 @@ export class OrderIntakeService {
 
   /**
    * Tells the tracker the order exists, so it can be looked up while it waits in the backlog. The
-   * order is durable already, so the client hears 202 even if this fails: the processor's events
-   * (which carry the client id too) make the order known once it is taken up.
+   * answer does not wait for it: the order is durable already, and waiting for a second confirm would
+   * double intake's latency. Were producer-api to crash before the broker took these events, the
+   * order would still become known with its processor's first event, which carries the same
+   * identity (client, keys, accepted time).
    */
-  private async recordAccepted(envelope: OrderEnvelope, clientId: string): Promise<void> {
+  private recordAccepted(envelope: OrderEnvelope, clientId: string): void {
     const facts = { clientId, idempotencyKey: envelope.idempotencyKey, correlationId: envelope.correlationId, acceptedAt: envelope.acceptedAt };
     const accepted: OrderLifecycleEvent = {
       orderId: envelope.id,
@@ -127,11 +129,7 @@ export class OrderIntakeService {
       detail: { summary: maskPersonalData(envelope.payload) as Record<string, unknown> },
     };
     const queued: OrderLifecycleEvent = { orderId: envelope.id, type: envelope.type, state: 'queued', at: new Date().toISOString(), progress: FIRST_PROGRESS, ...facts };
-    try {
-      await this.lifecycle.record([accepted, queued]);
-    } catch (error) {
-      this.logger.warn({ orderId: envelope.id, correlationId: envelope.correlationId, err: (error as Error).message }, 'order accepted, but its tracking events were not published');
-    }
+    this.lifecycle.recordInBackground([accepted, queued]);
   }
 
   /** Counts an order refused as invalid; `order` is what the client sent, for its declared type. */
