@@ -13,8 +13,13 @@ export class OrderContext {
   ) {}
 }
 
-/** Final outcomes of a handled order. A business rejection is an outcome, not a failure to retry. */
+/**
+ * Outcomes of a handled order. A business rejection is an outcome, not a failure to retry. A
+ * pending order was accepted but not decided yet: submitting it again (same Idempotency-Key) after
+ * `checkAfterMs` asks the backend for the result.
+ */
 export type OrderOutcome =
   | { readonly outcome: 'applied' }
   | { readonly outcome: 'duplicate' }
-  | { readonly outcome: 'rejected'; readonly detail: string };
+  | { readonly outcome: 'rejected'; readonly detail: string }
+  | { readonly outcome: 'pending'; readonly reference: string; readonly checkAfterMs: number };
