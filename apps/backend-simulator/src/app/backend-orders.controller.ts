@@ -23,7 +23,9 @@ import { FaultInjector } from './fault-injector';
 import { LoadRecorder } from './load-recorder';
 import { OverloadModel } from './overload-model';
 import { OrderLedger } from './order-ledger';
+import { PendingPolicy } from './pending-policy';
 import { SIMULATOR_LOGGER } from './simulator-config';
+import { SimulatorMetrics } from './simulator-metrics';
 
 interface BackendRequest {
   readonly orderId: string;
@@ -36,6 +38,10 @@ interface BackendRequest {
  * Idempotency-Key; repeating a key answers with the first outcome and changes nothing.
  * Answers: 201 applied, 200 duplicate, 422 business rejection, 400 malformed; under overload 503
  * and 504 (see OverloadModel); or whatever status an injected fault dictates.
+ *
+ * Some port-ins pend (see PendingPolicy): 202 with Retry-After, and the same key again is the
+ * status inquiry — 202 while pending, then the outcome as a first application would get it (201 or
+ * 422), then as a duplicate. Overload and faults answer inquiries exactly as any other call.
  */
 @Controller('api/v1')
 export class BackendOrdersController {
@@ -44,6 +50,8 @@ export class BackendOrdersController {
     private readonly model: OverloadModel,
     private readonly load: LoadRecorder,
     private readonly faults: FaultInjector,
+    private readonly pending: PendingPolicy,
+    private readonly metrics: SimulatorMetrics,
     @Inject(SIMULATOR_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -83,17 +91,28 @@ export class BackendOrdersController {
       }
       await sleep(verdict.latencyMs);
       const rejection = businessRejection(type, request.payload);
-      const { status, entry } = this.ledger.record({
-        idempotencyKey,
-        orderId: request.orderId,
-        type,
-        outcome: rejection ? 'rejected' : 'applied',
-        ...(rejection ? { detail: rejection } : {}),
-        correlationId,
-        appliedBy: processor,
-      });
+      const now = Date.now();
+      const result = this.ledger.record(
+        {
+          idempotencyKey,
+          orderId: request.orderId,
+          type,
+          outcome: rejection ? 'rejected' : 'applied',
+          ...(rejection ? { detail: rejection } : {}),
+          correlationId,
+          appliedBy: processor,
+          ...(this.pending.pends(type, request.orderId) ? { pendingUntilMs: now + this.pending.durationMs } : {}),
+        },
+        now,
+      );
+      const { status, entry } = result;
       this.load.answered(type, Date.now(), 'completed');
       this.logger.info({ orderId: request.orderId, type, correlationId, processor, outcome: entry.outcome, status }, 'order handled');
+      if (result.status === 'pending') {
+        this.metrics.answeredPending(type, entry.statusInquiries ? 'inquiry' : 'first');
+        void reply.status(202).header('Retry-After', String(retryAfterSecondsOf(result.remainingMs)));
+        return { status: 'pending', reference: request.orderId, message: 'accepted; waiting for the clearing house' };
+      }
       if (entry.outcome === 'rejected') throw new UnprocessableEntityException(entry.detail);
       if (status === 'duplicate') void reply.status(200);
       return { status: status === 'duplicate' ? 'duplicate' : 'applied', orderId: request.orderId, appliedAt: entry.appliedAt };
@@ -101,6 +120,11 @@ export class BackendOrdersController {
       this.model.leave(type);
     }
   }
+}
+
+/** Whole seconds, rounded up so an inquiry made on time never arrives early; never 0, which would invite a busy loop. */
+function retryAfterSecondsOf(remainingMs: number): number {
+  return Math.max(1, Math.ceil(remainingMs / 1000));
 }
 
 function parseRequest(body: unknown): BackendRequest {

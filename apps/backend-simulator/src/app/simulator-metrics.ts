@@ -1,4 +1,4 @@
-import { orderTypeOfBackendResource } from '@bss/contracts';
+import { OrderType, orderTypeOfBackendResource } from '@bss/contracts';
 import { Metrics } from '@bss/observability';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -39,4 +39,27 @@ export function instrumentOrderCalls(fastify: FastifyInstance, metrics: Metrics)
     }
     done();
   });
+}
+
+/** A pending answer is for a new order, or for a status inquiry that found it still pending. */
+export type PendingCall = 'first' | 'inquiry';
+
+/**
+ * What the edge counters cannot tell: a 202 is always a pending answer, but only the controller
+ * knows whether it accepted a new order or answered an inquiry about one already waiting.
+ */
+export class SimulatorMetrics {
+  private readonly pendingAnswers;
+
+  constructor(metrics: Metrics) {
+    this.pendingAnswers = metrics.counter({
+      name: 'bss_simulator_pending_answers_total',
+      help: 'Order calls answered pending (202), by whether the order was new or already waiting',
+      labelNames: ['type', 'call'],
+    });
+  }
+
+  answeredPending(type: OrderType, call: PendingCall): void {
+    this.pendingAnswers.with({ type, call }).inc();
+  }
 }

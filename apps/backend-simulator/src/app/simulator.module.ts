@@ -9,7 +9,9 @@ import { LoadController } from './load.controller';
 import { LoadRecorder } from './load-recorder';
 import { OrderLedger } from './order-ledger';
 import { OverloadModel } from './overload-model';
+import { PendingPolicy } from './pending-policy';
 import { capacitiesOf, SIMULATOR_LOGGER, SimulatorConfig } from './simulator-config';
+import { SimulatorMetrics } from './simulator-metrics';
 
 export interface SimulatorModuleOptions {
   readonly config: SimulatorConfig;
@@ -32,6 +34,8 @@ export class SimulatorModule {
           provide: OverloadModel,
           useValue: new OverloadModel(capacitiesOf(config), { serviceTimeMs: config.SIM_SERVICE_TIME_MS, timeoutMs: config.SIM_TIMEOUT_MS }),
         },
+        { provide: PendingPolicy, useValue: new PendingPolicy(config.PENDING_SHARE, config.PENDING_DURATION_MS) },
+        { provide: SimulatorMetrics, useValue: new SimulatorMetrics(metrics) },
         { provide: SIMULATOR_LOGGER, useValue: logger },
       ],
     };

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './load-config';
-import { brokerSchema, commonSchema, processorSchema as processorSchemaWith, producerSchema } from './schemas';
+import { backendSimulatorSchema, brokerSchema, commonSchema, processorSchema as processorSchemaWith, producerSchema } from './schemas';
 
 const processorSchema = processorSchemaWith({ concurrency: 10, backendRateLimit: 100, backendMaxConcurrency: 20 });
 
@@ -95,5 +95,15 @@ describe('integer lists', () => {
     expect(() => loadConfig(processorSchema, { RETRY_BACKOFF_MS: '1s,2s' })).toThrow(
       'RETRY_BACKOFF_MS must be at least 1 comma-separated integers from 0 to 86400000; got "1s,2s"',
     );
+  });
+});
+
+describe('decimals', () => {
+  it('parses a share within its bounds and rejects anything else', () => {
+    expect(loadConfig(backendSimulatorSchema, {}).PENDING_SHARE).toBe(0);
+    expect(loadConfig(backendSimulatorSchema, { PENDING_SHARE: '0.25' }).PENDING_SHARE).toBe(0.25);
+    expect(loadConfig(backendSimulatorSchema, { PENDING_SHARE: '1' }).PENDING_SHARE).toBe(1);
+    expect(problemsOf(() => loadConfig(backendSimulatorSchema, { PENDING_SHARE: '1.5' }))).toEqual(['PENDING_SHARE must be a number from 0 to 1; got "1.5"']);
+    expect(problemsOf(() => loadConfig(backendSimulatorSchema, { PENDING_SHARE: '10%' }))).toEqual(['PENDING_SHARE must be a number from 0 to 1; got "10%"']);
   });
 });

@@ -1,4 +1,4 @@
-import { flag, integer, integerList, list, oneOf, text, url, urlList } from './variables';
+import { decimal, flag, integer, integerList, list, oneOf, text, url, urlList } from './variables';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -246,6 +246,19 @@ export const backendSimulatorSchema = {
     max: 600_000,
     default: 5000,
     description: 'Longest the overloaded backend takes before it gives up with 504',
+  }),
+  PENDING_SHARE: decimal({
+    min: 0,
+    max: 1,
+    default: 0,
+    description:
+      'Share of MNP orders the simulated backend accepts as pending (202) while the clearing house decides; chosen by order id, so a repeated call never changes it',
+  }),
+  PENDING_DURATION_MS: integer({
+    min: 1,
+    max: 3_600_000,
+    default: 3000,
+    description: 'How long a pending order waits before it resolves to applied or rejected; calls with its Idempotency-Key until then answer 202 again',
   }),
 };
 

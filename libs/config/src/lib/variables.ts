@@ -33,6 +33,17 @@ export function integer(options: Common<number> & { min: number; max: number }):
   });
 }
 
+/** A plain decimal within bounds, for shares and ratios: `0.1`, `1`, `.25`. */
+export function decimal(options: Common<number> & { min: number; max: number }): Variable<number> {
+  return variable(options, (raw) => {
+    const value = Number(raw);
+    if (!/^\d*\.?\d+$/.test(raw) || value < options.min || value > options.max) {
+      throw new Error(`must be a number from ${options.min} to ${options.max}`);
+    }
+    return value;
+  });
+}
+
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 

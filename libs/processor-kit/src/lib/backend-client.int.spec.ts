@@ -27,6 +27,7 @@ interface Answer {
   status: number;
   body: unknown;
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 /** Answers what `answer()` says after reading the request; records every request and connection. */
@@ -36,9 +37,9 @@ function recordingListener(answer: () => Answer, recorded: Recorded[]): RequestL
     request.on('data', (chunk) => (text += chunk));
     request.on('end', () => {
       recorded.push({ url: request.url, headers: request.headers, body: JSON.parse(text), clientPort: request.socket.remotePort });
-      const { status, body, delayMs } = answer();
+      const { status, body, delayMs, headers } = answer();
       setTimeout(() => {
-        response.writeHead(status, { 'content-type': 'application/json' });
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(typeof body === 'string' ? body : JSON.stringify(body));
       }, delayMs ?? 0);
     });
@@ -129,6 +130,43 @@ describe('BackendClient over real HTTP', () => {
     const refused = client.submit(order, context());
     await expect(refused).rejects.toBeInstanceOf(TerminalOrderError);
     await expect(refused).rejects.toThrow('backend answered 400: msisdn 010-****-5678 unknown');
+  });
+
+  it('maps a 202 pending answer to the pending outcome, with when to ask again from Retry-After', async () => {
+    const client = newClient();
+    const pendingAnswer = (body: unknown, retryAfter?: string): Answer => ({ status: 202, body, ...(retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } }) });
+    answer = pendingAnswer({ status: 'pending', reference: 'clearing-7', message: 'waiting' }, '3');
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'pending', reference: 'clearing-7', checkAfterMs: 3000 });
+    answer = pendingAnswer({ status: 'pending' }, '0');
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'pending', reference: 'order-42', checkAfterMs: 1000 });
+    answer = pendingAnswer({ status: 'pending', reference: '' }, '3600');
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'pending', reference: 'order-42', checkAfterMs: 60_000 });
+    for (const retryAfter of [undefined, 'soon', 'Wed, 21 Oct 2026 07:28:00 GMT', '1.5', '-2']) {
+      answer = pendingAnswer({ status: 'pending', reference: 'clearing-7' }, retryAfter);
+      await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'pending', reference: 'clearing-7', checkAfterMs: 5000 });
+    }
+  });
+
+  it('reads a 202 that does not say pending as applied, as any other 2xx', async () => {
+    const client = newClient();
+    answer = { status: 202, body: { status: 'applied' }, headers: { 'retry-after': '3' } };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    answer = { status: 202, body: 'pending' };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+    answer = { status: 200, body: { status: 'pending' } };
+    await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
+  });
+
+  it('tells the backend budget that a pending answer is a success', async () => {
+    const budget = unlimited();
+    const succeeded = jest.spyOn(budget, 'onSuccess');
+    const overloaded = jest.spyOn(budget, 'onOverload');
+    const client = new BackendClient(baseUrl, budget);
+    clients.push(client);
+    answer = { status: 202, body: { status: 'pending' }, headers: { 'retry-after': '2' } };
+    await expect(client.submit(order, context())).resolves.toMatchObject({ outcome: 'pending' });
+    expect(succeeded).toHaveBeenCalledTimes(1);
+    expect(overloaded).not.toHaveBeenCalled();
   });
 
   it('reuses one kept-alive connection for calls made one after the other', async () => {

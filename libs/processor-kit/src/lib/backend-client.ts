@@ -1,4 +1,4 @@
-import { BACKEND_RESOURCES, OrderEnvelope, OrderType } from '@bss/contracts';
+import { BACKEND_RESOURCES, isPlainObject, OrderEnvelope, OrderType } from '@bss/contracts';
 import { maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
@@ -11,6 +11,17 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** HTTP 422 from the backend is a business decision (bad credit, number not portable). */
 const BUSINESS_REJECTION_STATUS = 422;
+
+/** HTTP 202 with `status: pending`: accepted, decided later (a port-in waits for the clearing house). */
+const ACCEPTED_STATUS = 202;
+
+/**
+ * When to ask again about a pending order, from Retry-After: its hint when it gives whole seconds,
+ * bounded so a careless backend neither makes us poll it hot nor forget an order for long.
+ */
+const DEFAULT_CHECK_AFTER_MS = 5_000;
+const MIN_CHECK_AFTER_MS = 1_000;
+const MAX_CHECK_AFTER_MS = 60_000;
 
 /** Statuses by which a backend says it is overloaded, or timed out; other 5xx are server errors. */
 const OVERLOAD_STATUSES = new Set([425, 429, 503]);
@@ -87,7 +98,10 @@ export class BackendClient {
     }
     const { status } = answer;
     this.metrics.backendCallEnded(`${status}`, errorKindOf(status));
-    const message = messageOf(await answer.text);
+    const text = await answer.text;
+    const pending = status === ACCEPTED_STATUS ? pendingOutcomeOf(text, answer.headers['retry-after'], order.id) : undefined;
+    if (pending) return pending;
+    const message = messageOf(text);
     if (status >= 200 && status < 300) return { outcome: message === 'duplicate' ? 'duplicate' : 'applied' };
     if (status === BUSINESS_REJECTION_STATUS) return { outcome: 'rejected', detail: message };
     const description = `backend answered ${status}: ${maskPersonalDataInText(message)}`;
@@ -103,6 +117,25 @@ export class BackendClient {
     }
     return target;
   }
+}
+
+/** The pending outcome when the body says `status: pending`; its reference falls back to the order id. */
+function pendingOutcomeOf(text: string, retryAfter: string | undefined, orderId: string): OrderOutcome | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(body) || body['status'] !== 'pending') return undefined;
+  const reference = typeof body['reference'] === 'string' && body['reference'].length > 0 ? body['reference'] : orderId;
+  return { outcome: 'pending', reference, checkAfterMs: checkAfterMsOf(retryAfter) };
+}
+
+function checkAfterMsOf(retryAfter: string | undefined): number {
+  const seconds = retryAfter?.trim();
+  if (!seconds || !/^\d+$/.test(seconds)) return DEFAULT_CHECK_AFTER_MS;
+  return Math.min(MAX_CHECK_AFTER_MS, Math.max(MIN_CHECK_AFTER_MS, Number(seconds) * 1000));
 }
 
 /** The backend's `status` or `message` field when the body is JSON, else the text; 500 characters at most. */

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 
@@ -28,6 +28,7 @@ export interface KeepAliveHttpOptions {
 
 export interface HttpAnswer {
   readonly status: number;
+  readonly headers: IncomingHttpHeaders;
   /** The body as text, at most MAX_KEPT_ANSWER_BYTES; empty when the body could not be read. */
   readonly text: Promise<string>;
 }
@@ -81,7 +82,7 @@ export class KeepAliveHttp {
       const abort = () => request.destroy(signal.reason);
       signal.addEventListener('abort', abort);
       request.on('close', () => signal.removeEventListener('abort', abort));
-      request.on('response', (response) => resolve({ status: response.statusCode ?? 0, text: readKeptText(response) }));
+      request.on('response', (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: readKeptText(response) }));
       request.on('error', reject);
       request.end(body);
     });

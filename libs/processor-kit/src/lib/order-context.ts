@@ -13,7 +13,11 @@ export class OrderContext {
   ) {}
 }
 
-/** Final outcomes of a handled order. A business rejection is an outcome, not a failure to retry. */
+/**
+ * Outcomes of a handled order. A business rejection is an outcome, not a failure to retry. A
+ * pending order was accepted but not decided yet: submitting it again (same Idempotency-Key) after
+ * `checkAfterMs` asks the backend for the result.
+ */
 export type OrderOutcome =
   | { readonly outcome: 'applied' }
   | { readonly outcome: 'duplicate' }

@@ -200,7 +200,8 @@ export class OrderDispatcher {
 function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outcome'] | undefined): DeliveryOutcome {
   switch (disposition.kind) {
     case 'ack':
-      return handled ?? 'applied';
+      // Until pending orders are followed up, a pending answer counts as accepted work.
+      return handled === undefined || handled === 'pending' ? 'applied' : handled;
     case 'retry':
       return 'retried';
     case 'defer':
