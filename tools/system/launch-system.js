@@ -233,7 +233,7 @@ async function stopChild(child, exited, graceMs = 30_000) {
  * letters the drain produced), then the backend; SIGKILL only past the grace.
  */
 async function stopAll(running, graceMs = 30_000) {
-  const order = ['producer', 'processor', 'console', 'backend'].map((role) => running.filter((app) => app.role === role));
+  const order = ['producer', 'processor', 'console', 'tracker', 'backend'].map((role) => running.filter((app) => app.role === role));
   const codes = {};
   for (const group of order) {
     await Promise.all(

@@ -73,6 +73,7 @@ class CallbackReceiver {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
   }
 }
@@ -141,7 +142,7 @@ describe('an order you can follow: the mixed run on the built system', () => {
         PENDING_SHARE: '1',
         PENDING_DURATION_MS: String(PENDING_DURATION_MS),
         CALLBACK_BACKOFF_MS: '200,500,1000',
-        CALLBACK_MAX_ATTEMPTS: '1000',
+        CALLBACK_MAX_ATTEMPTS: '100',
       },
       ports: { producer, backend, opsConsole, tracker },
     });
@@ -171,7 +172,7 @@ describe('an order you can follow: the mixed run on the built system', () => {
   });
 
   const backend = (path: string, init: RequestInit = {}) =>
-    fetch(`${system.url('backend-simulator')}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    fetch(`${system.url('backend-simulator')}${path}`, { ...init, headers: init.body ? { 'content-type': 'application/json' } : {} });
   const lookUp = async (orderId: string) => (await api(`/api/v1/orders/${orderId}`)).body as unknown as TrackedOrder;
   const whenFinal = (orderId: string, timeoutMs = 30_000) =>
     eventually(
@@ -197,7 +198,7 @@ describe('an order you can follow: the mixed run on the built system', () => {
     await backend('/api/v1/faults', { method: 'PUT', body: JSON.stringify({ status: 400, types: ['SUBSCRIPTION'] }) });
     const replayedId = await place('SUBSCRIPTION', { ...EXAMPLE_PAYLOADS.SUBSCRIPTION });
     expect((await whenFinal(replayedId)).state).toBe('dead-lettered');
-    await backend('/api/v1/faults', { method: 'DELETE' });
+    expect((await backend('/api/v1/faults', { method: 'DELETE' })).status).toBe(204);
     const consoleApi = (path: string, init: RequestInit = {}) =>
       fetch(`${system.url('ops-console')}${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` } });
     const stored = await eventually(

@@ -200,8 +200,7 @@ export class OrderDispatcher {
 function deliveryOutcomeOf(disposition: Disposition, handled: OrderOutcome['outcome'] | undefined): DeliveryOutcome {
   switch (disposition.kind) {
     case 'ack':
-      // Until pending orders are followed up, a pending answer counts as accepted work.
-      return handled === undefined || handled === 'pending' ? 'applied' : handled;
+      return handled ?? 'applied';
     case 'retry':
       return 'retried';
     case 'defer':
