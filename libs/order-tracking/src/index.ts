@@ -7,3 +7,4 @@ export * from './lib/callback-signature';
 export * from './lib/callback-target';
 export * from './lib/order-state-callback';
 export * from './lib/client-id';
+export * from './lib/tmf622';

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfirmedPublisher, connectionFromSettings, NO_LIFECYCLE_RECORDER, OrderEventPublisher, topologyFromSettings } from '@bss/messaging';
-import { CallbackStore, OrderTrackingStore } from '@bss/order-tracking';
+import { CallbackStore, OrderTrackingStore, ProductOrderStore } from '@bss/order-tracking';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
 import { connectionLimits } from './http/connection-limits';
 import { installCorrelationIds } from './http/correlation';
@@ -23,7 +23,11 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
     ? new OrderEventPublisher(connection, { topology, role: 'intake', confirmTimeoutMs: config.PUBLISH_TIMEOUT_MS, sendableWithinMs: 0, logger })
     : NO_LIFECYCLE_RECORDER;
   const trackingStore = OrderTrackingStore.connect(config.TRACKING_DATABASE_URL, config.TRACKING_DATABASE_SCHEMA);
-  const tracking = new TrackingStores(trackingStore, new CallbackStore(trackingStore.pool, config.TRACKING_DATABASE_SCHEMA));
+  const tracking = new TrackingStores(
+    trackingStore,
+    new CallbackStore(trackingStore.pool, config.TRACKING_DATABASE_SCHEMA),
+    new ProductOrderStore(trackingStore.pool, config.TRACKING_DATABASE_SCHEMA),
+  );
 
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const intakeMetrics = new IntakeMetrics(metrics);

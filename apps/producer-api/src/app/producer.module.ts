@@ -13,6 +13,10 @@ import { SeedCompatController } from './seed/seed-compat.controller';
 import { CallbacksController } from './tracking/callbacks.controller';
 import { OrderStatusController } from './tracking/order-status.controller';
 import { TrackingStores } from './tracking/tracking-stores';
+import { HubController } from './tmf622/hub.controller';
+import { ProductOrderController } from './tmf622/product-order.controller';
+import { ProductOrderIntake } from './tmf622/product-order-intake';
+import { TmfErrorFilter } from './tmf622/tmf-error';
 
 export interface ProducerDependencies {
   readonly config: ProducerConfig;
@@ -47,9 +51,11 @@ export class ProducerModule {
         }),
         MetricsModule.register(dependencies.metrics),
       ],
-      controllers: [OrderStatusController, OrdersController, CallbacksController, SeedCompatController],
+      controllers: [OrderStatusController, OrdersController, CallbacksController, SeedCompatController, ProductOrderController, HubController],
       providers: [
         OrderIntakeService,
+        ProductOrderIntake,
+        TmfErrorFilter,
         { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
         ApiKeyGuard,
         BrokerErrorsFilter,

@@ -22,7 +22,12 @@ export function identifyOrder(type: OrderType, clientKey?: string): OrderIdentit
 }
 
 export function orderIdFor(type: OrderType, idempotencyKey: string): string {
-  const hash = createHash('sha1').update(ORDER_ID_NAMESPACE).update(`${type}:${idempotencyKey}`).digest();
+  return nameBasedUuid(ORDER_ID_NAMESPACE, `${type}:${idempotencyKey}`);
+}
+
+/** An RFC 9562 UUIDv5: the same namespace and name always give the same id. */
+export function nameBasedUuid(namespace: Buffer, name: string): string {
+  const hash = createHash('sha1').update(namespace).update(name).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -1,11 +1,12 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { CallbackStore, OrderTrackingStore } from '@bss/order-tracking';
+import { CallbackStore, OrderTrackingStore, ProductOrderStore } from '@bss/order-tracking';
 
-/** The tracker's store as producer-api uses it: it reads orders and keeps callback subscriptions. */
+/** The tracker's store as producer-api uses it: it reads orders, keeps callback subscriptions and TMF622 product orders. */
 export class TrackingStores {
   constructor(
     readonly orders: OrderTrackingStore,
     readonly callbacks: CallbackStore,
+    readonly productOrders: ProductOrderStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
