@@ -8,12 +8,13 @@ const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_
 /**
  * Which delivery outcomes take the message off its order queue. Typed over every outcome the
  * processors emit, so a new outcome does not compile until it is decided here. A requeued delivery
- * goes back to the same queue; a retried or deferred one moves to a retry or deferral delay queue.
+ * goes back to the same queue; a retried, deferred or pending one moves to a retry or deferral delay queue.
  */
 const LEAVES_ORDER_QUEUE: Record<DeliveryOutcome, boolean> = {
   applied: true,
   duplicate: true,
   rejected: true,
+  pending: true,
   retried: true,
   deferred: true,
   'dead-lettered': true,
