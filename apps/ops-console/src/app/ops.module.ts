@@ -2,6 +2,7 @@ import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } 
 import { HealthModule, READINESS_PROBES } from '@bss/health';
 import { BrokerConnection } from '@bss/messaging';
 import { Metrics, MetricsModule } from '@bss/observability';
+import { OrderTrackingStore } from '@bss/order-tracking';
 import { DeadLettersController } from './api/dead-letters.controller';
 import { OverviewController } from './api/overview.controller';
 import { OpsAuthGuard } from './auth/auth.guard';
@@ -15,6 +16,8 @@ import { DeadLetterStore } from './store/dead-letter-store';
 export interface OpsDependencies {
   readonly connection: BrokerConnection;
   readonly store: DeadLetterStore;
+  /** The order tracker's store, read only: the tracker fills it. */
+  readonly tracking: OrderTrackingStore;
   readonly collector: DeadLetterCollector;
   readonly publisher: ReplayPublisher;
   readonly operations: DeadLetterOperations;
@@ -38,6 +41,7 @@ class OpsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.dependencies.publisher.close();
     await this.dependencies.connection.close();
     await this.dependencies.store.close();
+    await this.dependencies.tracking.close();
   }
 }
 
