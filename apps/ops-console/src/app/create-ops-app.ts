@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connectionFromSettings, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, NestPinoLogger } from '@bss/observability';
-import { OrderTrackingStore } from '@bss/order-tracking';
+import { CallbackStore, OrderTrackingStore } from '@bss/order-tracking';
 import { TokenRoles } from './auth/token-roles';
 import { DeadLetterCollector } from './collector/dead-letter-collector';
 import { OpsMetrics } from './metrics/ops-metrics';
@@ -59,6 +59,7 @@ export async function createOpsApp(config: OpsConfig, logger: Logger, staticDir:
       connection,
       store,
       tracking,
+      callbacks: new CallbackStore(tracking.pool, config.TRACKING_DATABASE_SCHEMA),
       collector,
       publisher,
       operations,
