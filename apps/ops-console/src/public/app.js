@@ -78,7 +78,7 @@
         element('dt', {}, 'drain'), element('dd', { class: 'drain' }, rate(type.drainRate)),
         element('dt', {}, 'oldest waiting'),
         element('dd', { class: 'oldest-age', title: type.backlog.waitingOrders === null ? '' : `${type.backlog.waitingOrders} orders waiting, as the tracker sees them` },
-          estimate(type.backlog.oldestAge)),
+          type.backlog.waitingOrders === 0 ? 'none waiting' : estimate(type.backlog.oldestAge)),
         element('dt', {}, 'time to drain'), element('dd', { class: 'drain-time', title: 'depth ÷ current drain rate' }, estimate(type.backlog.drainTime)),
         element('dt', {}, 'rates from'),
         element('dd', { class: 'rate-source', title: RATE_SOURCES[type.rateSource] ?? '' }, type.rateSource ?? '–'),
