@@ -20,9 +20,10 @@ const MANAGEMENT_RATE_WINDOW_MS = 10_000;
 /**
  * Samples the system every interval and keeps a window of history in memory: queue depths from the
  * broker (ready over AMQP, which is live; unacked, consumers and publish/ack counts from the
- * management API), processors' delivery, backend and retry counters, and the dead-letter store's
- * counts, and what the order tracker sees waiting per type. Arrival and drain come from the processors' counters and the live ready depth; the
- * management API's counts, which lag, only stand in for a type no processor reports.
+ * management API), processors' delivery, backend and retry counters, the dead-letter store's
+ * counts, and what the order tracker sees waiting per type. Arrival and drain come from the
+ * processors' counters and the live ready depth; the management API's counts, which lag, only
+ * stand in for a type no processor reports.
  * Any one source failing leaves its numbers out and names the problem; the rest keeps updating.
  * What the console shows is projected from this history by `projectOverview`.
  */
