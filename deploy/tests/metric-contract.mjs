@@ -20,6 +20,8 @@ export const CONTRACT = {
   bss_queue_length: 'gauge',
   bss_dead_letters_stored: 'gauge',
   bss_dead_letter_replays_total: 'counter',
+  bss_backlog_oldest_age_seconds: 'gauge',
+  bss_backlog_drain_seconds: 'gauge',
   bss_simulator_requests_total: 'counter',
   bss_simulator_in_flight: 'gauge',
 };

@@ -31,6 +31,8 @@ const SHOWN = [
   'bss_backend_rate_limit',
   'bss_backend_errors_total',
   'bss_dead_letters_stored',
+  'bss_backlog_oldest_age_seconds',
+  'bss_backlog_drain_seconds',
   'process_resident_memory_bytes',
 ];
 
@@ -144,7 +146,7 @@ describe('the Grafana dashboard', () => {
     );
   });
 
-  test('it shows queue depth, intake, processing, latency, retries, dead letters, backend load and memory', () => {
+  test('it shows queue depth, intake, processing, latency, retries, dead letters, backlog age and drain time, backend load and memory', () => {
     const read = new Set(expressions.flatMap(({ expr }) => metricsIn(expr).map(({ series }) => series)));
     assert.deepEqual(SHOWN.filter((series) => !read.has(series)), []);
   });

@@ -2,7 +2,10 @@ import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } 
 import { HealthModule, READINESS_PROBES } from '@bss/health';
 import { BrokerConnection } from '@bss/messaging';
 import { Metrics, MetricsModule } from '@bss/observability';
+import { CallbackStore, OrderTrackingStore } from '@bss/order-tracking';
+import { CallbacksController } from './api/callbacks.controller';
 import { DeadLettersController } from './api/dead-letters.controller';
+import { OrdersController } from './api/orders.controller';
 import { OverviewController } from './api/overview.controller';
 import { OpsAuthGuard } from './auth/auth.guard';
 import { TokenRoles } from './auth/token-roles';
@@ -15,6 +18,9 @@ import { DeadLetterStore } from './store/dead-letter-store';
 export interface OpsDependencies {
   readonly connection: BrokerConnection;
   readonly store: DeadLetterStore;
+  /** The order tracker's store, read only: the tracker fills it. */
+  readonly tracking: OrderTrackingStore;
+  readonly callbacks: CallbackStore;
   readonly collector: DeadLetterCollector;
   readonly publisher: ReplayPublisher;
   readonly operations: DeadLetterOperations;
@@ -38,6 +44,7 @@ class OpsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.dependencies.publisher.close();
     await this.dependencies.connection.close();
     await this.dependencies.store.close();
+    await this.dependencies.tracking.close();
   }
 }
 
@@ -52,11 +59,13 @@ export class OpsModule {
     return {
       module: OpsModule,
       imports: [HealthModule.register({ probes: { provide: READINESS_PROBES, useValue: [collectorProbe] } }), MetricsModule.register(dependencies.metrics)],
-      controllers: [OverviewController, DeadLettersController],
+      controllers: [OverviewController, DeadLettersController, OrdersController, CallbacksController],
       providers: [
         OpsAuthGuard,
         { provide: TokenRoles, useValue: dependencies.roles },
         { provide: DeadLetterStore, useValue: dependencies.store },
+        { provide: OrderTrackingStore, useValue: dependencies.tracking },
+        { provide: CallbackStore, useValue: dependencies.callbacks },
         { provide: DeadLetterOperations, useValue: dependencies.operations },
         { provide: OverviewSampler, useValue: dependencies.sampler },
         { provide: OpsLifecycle, useValue: new OpsLifecycle(dependencies) },

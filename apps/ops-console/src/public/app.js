@@ -1,6 +1,6 @@
 'use strict';
 // The ops console's browser side: polls /api/v1/overview about every second, lists and operates on
-// dead letters. The token stays in sessionStorage (this tab only) and goes out as a bearer token.
+// dead letters, finds orders in the tracking store and lists callbacks given up. The token stays in sessionStorage (this tab only) and goes out as a bearer token.
 (() => {
   const TOKEN_KEY = 'bss-ops-token';
   const POLL_MS = 1000;
@@ -35,6 +35,18 @@
 
   const rate = (value) => (value === null || value === undefined ? '–' : `${value.toFixed(1)}/s`);
 
+  function duration(seconds) {
+    if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+    return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  }
+
+  // The server says why a figure is missing; an operator must never read a guess as a measurement.
+  function estimate(value) {
+    if (value.seconds !== null) return duration(value.seconds);
+    return value.infinite ? `∞ (${value.reason})` : `unknown (${value.reason})`;
+  }
+
   function sparkline(values) {
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     svg.setAttribute('viewBox', '0 0 100 40');
@@ -64,6 +76,10 @@
         element('dt', {}, 'consumers'), element('dd', { class: 'consumers' }, type.consumers),
         element('dt', {}, 'arrival'), element('dd', { class: 'arrival' }, rate(type.arrivalRate)),
         element('dt', {}, 'drain'), element('dd', { class: 'drain' }, rate(type.drainRate)),
+        element('dt', {}, 'oldest waiting'),
+        element('dd', { class: 'oldest-age', title: type.backlog.waitingOrders === null ? '' : `${type.backlog.waitingOrders} orders waiting, as the tracker sees them` },
+          type.backlog.waitingOrders === 0 ? 'none waiting' : estimate(type.backlog.oldestAge)),
+        element('dt', {}, 'time to drain'), element('dd', { class: 'drain-time', title: 'depth ÷ current drain rate' }, estimate(type.backlog.drainTime)),
         element('dt', {}, 'rates from'),
         element('dd', { class: 'rate-source', title: RATE_SOURCES[type.rateSource] ?? '' }, type.rateSource ?? '–'),
         element('dt', {}, 'retries scheduled'), element('dd', {}, rate(type.retryRate)),
@@ -93,6 +109,63 @@
       }
     } catch (error) {
       $('#problems').textContent = `overview: ${error.message}`;
+    }
+  }
+
+  const DETAIL_FIELDS = ['reason', 'nextAttemptAt', 'reference', 'actor'];
+
+  function renderFoundOrder(order) {
+    const fields = [
+      ['state', `${order.state}${order.final ? ' (final)' : ''} since ${order.stateAt}`],
+      ['attempt', order.attempt],
+      ['accepted', order.acceptedAt ?? '–'],
+      ['correlation id', order.correlationId ?? '–'],
+      ['idempotency key', order.idempotencyKey ?? '–'],
+      ['client', order.clientId ?? '–'],
+      ['matched by', order.matchedBy.join(', ')],
+    ];
+    return element('article', { class: 'found-order', 'data-order-id': order.orderId },
+      element('h3', {}, `${order.type} order ${order.orderId}`),
+      element('dl', {}, ...fields.flatMap(([name, value]) => [element('dt', {}, name), element('dd', {}, value)])),
+      ...(order.summary ? [element('pre', { class: 'summary' }, JSON.stringify(order.summary, null, 2))] : []),
+      element('table', { class: 'timeline' },
+        element('thead', {}, element('tr', {}, element('th', {}, 'state'), element('th', {}, 'time'), element('th', {}, 'attempt'), element('th', {}, 'detail'))),
+        element('tbody', {}, ...order.timeline.map((entry) => element('tr', { 'data-state': entry.state },
+          element('td', { class: 'state' }, entry.state), element('td', {}, entry.at),
+          element('td', {}, entry.generation > 0 ? `${entry.attempt} (replay ${entry.generation})` : entry.attempt),
+          element('td', {}, DETAIL_FIELDS.filter((field) => entry.detail?.[field]).map((field) => `${field}: ${entry.detail[field]}`).join('; '))))),
+      ),
+    );
+  }
+
+  async function findOrders(text) {
+    $('#order-query').value = text;
+    $('#order-search-result').textContent = 'searching…';
+    try {
+      const { orders } = await api(`/orders?${new URLSearchParams({ q: text })}`);
+      $('#orders-found').replaceChildren(...orders.map(renderFoundOrder));
+      $('#order-search-result').textContent = orders.length === 0 ? 'no order has this id, correlation id or idempotency key' : `${orders.length} found`;
+    } catch (error) {
+      $('#orders-found').replaceChildren();
+      $('#order-search-result').textContent = `search: ${error.message}`;
+    }
+  }
+
+  async function refreshCallbacks() {
+    try {
+      const { items, counts } = await api('/callbacks/undeliverable?limit=100');
+      $('#callback-counts').textContent = `${counts.pending} pending · ${counts.delivered} delivered · ${counts.undeliverable} undeliverable`;
+      $('#undeliverable-callbacks tbody').replaceChildren(
+        ...items.map((item) => {
+          const order = element('button', { type: 'button', class: 'link' }, item.orderId);
+          order.addEventListener('click', () => findOrders(item.orderId));
+          return element('tr', { 'data-order-id': item.orderId },
+            element('td', {}, item.givenUpAt), element('td', {}, order), element('td', {}, item.clientId), element('td', {}, item.url),
+            element('td', {}, item.attempts), element('td', { class: 'error-text', title: item.lastError ?? '' }, item.lastError ?? '–'));
+        }),
+      );
+    } catch (error) {
+      $('#callback-counts').textContent = `callbacks: ${error.message}`;
     }
   }
 
@@ -204,6 +277,12 @@
     $('#purge-type').addEventListener('click', () => typeForBulk() && operate('purge', { type: typeForBulk() }, `every dead ${typeForBulk()} letter`));
     $('#detail-replay').addEventListener('click', () => operate('replay', { ids: [$('#detail').dataset.id] }, 'this dead letter'));
     $('#detail-close').addEventListener('click', () => ($('#detail').hidden = true));
+    $('#order-search').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = $('#order-query').value.trim();
+      if (text) void findOrders(text);
+    });
+    $('#callbacks-refresh').addEventListener('click', () => void refreshCallbacks());
   }
 
   function signOut(message) {
@@ -242,6 +321,7 @@
     };
     await poll();
     await refreshDeadLetters();
+    await refreshCallbacks();
   }
 
   wire();

@@ -1,5 +1,6 @@
-import { EXAMPLE_PAYLOADS, topologyNames } from '@bss/contracts';
+import { EXAMPLE_PAYLOADS, OrderLifecycleEvent, OrderState, topologyNames } from '@bss/contracts';
 import { BrokerProbe, eventually, uniqueTopology } from '@bss/messaging/testing';
+import { OrderTrackingStore } from '@bss/order-tracking';
 import { freePorts, launchSystem } from '@bss/system-launcher';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -49,6 +50,10 @@ async function mnpCardShown(page: Page): Promise<CardShown> {
 describe('ops console in the browser, on the built system', () => {
   const names = uniqueTopology('ops-ui');
   const schema = `test_ops_ui_${randomUUID().slice(0, 8)}`;
+  const trackingSchema = `test_ops_ui_tracking_${randomUUID().slice(0, 8)}`;
+  // The order tracker app is not part of this system yet: the test creates its tables and records
+  // what it would have recorded from the lifecycle events, straight into the tracking store.
+  const tracking = OrderTrackingStore.connect(DATABASE_URL, trackingSchema);
   const userDataDir = mkdtempSync(join(tmpdir(), 'ops-console-chromium-'));
   let system: RunningSystem;
   let browser: BrowserContext;
@@ -57,12 +62,14 @@ describe('ops console in the browser, on the built system', () => {
 
   beforeAll(async () => {
     probe = await BrokerProbe.connect();
+    await tracking.migrate();
     const [producer, backend, opsConsole] = await freePorts(3);
     system = await launchSystem({
       distAppsDir: DIST_APPS_DIR,
       env: {
         QUEUE_NAME: names.prefix,
         DATABASE_SCHEMA: schema,
+        TRACKING_DATABASE_SCHEMA: trackingSchema,
         OPS_OPERATOR_TOKENS: OPERATOR_TOKEN,
         OPS_VIEWER_TOKENS: VIEWER_TOKEN,
         LOG_LEVEL: 'warn',
@@ -85,12 +92,14 @@ describe('ops console in the browser, on the built system', () => {
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
+    await tracking.close();
     await probe.deleteTopology(topologyNames(names.prefix));
     await probe.close();
     rmSync(userDataDir, { recursive: true, force: true });
     const client = new Client({ connectionString: DATABASE_URL });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS "${trackingSchema}" CASCADE`);
     await client.end();
   });
 
@@ -194,6 +203,48 @@ describe('ops console in the browser, on the built system', () => {
     await page.waitForTimeout(2000);
     const again = (await (await fetch(`${backend}/api/v1/ledger/${orderId}`)).json()) as { entries: unknown[] };
     expect(again.entries).toHaveLength(1);
+    await page.close();
+  });
+
+  it("finds an order by its correlation id and shows its timeline, and the MNP card shows the oldest waiting order's age", async () => {
+    const correlationId = `corr-${randomUUID()}`;
+    const [waitingId, appliedId] = [randomUUID(), randomUUID()];
+    const event = (orderId: string, state: OrderState, attempt = 1, extra: Partial<OrderLifecycleEvent> = {}): OrderLifecycleEvent => ({
+      orderId,
+      type: 'MNP',
+      state,
+      at: new Date().toISOString(),
+      progress: { generation: 0, attempt, deferrals: 0 },
+      correlationId,
+      ...extra,
+    });
+    await tracking.apply([
+      event(waitingId, 'accepted', 1, { acceptedAt: new Date(Date.now() - 125_000).toISOString() }),
+      event(waitingId, 'queued'),
+      event(appliedId, 'accepted', 1, { acceptedAt: new Date().toISOString() }),
+      event(appliedId, 'queued'),
+      event(appliedId, 'in-progress'),
+      event(appliedId, 'retrying', 2, { detail: { reason: 'backend answered 503' } }),
+      event(appliedId, 'in-progress', 2),
+      event(appliedId, 'applied', 2),
+    ]);
+
+    const page = await signIn(browser, consoleUrl, VIEWER_TOKEN);
+    await page.waitForSelector('.card[data-type="MNP"] .oldest-age:has-text("min")');
+    await page.fill('#order-query', correlationId);
+    await page.click('#order-search button[type=submit]');
+    const timeline = `.found-order[data-order-id="${appliedId}"] .timeline tbody tr`;
+    await page.waitForSelector(`${timeline}[data-state="applied"]`);
+    expect(await page.locator('.found-order').count()).toBe(2);
+    expect(await page.$$eval(`${timeline} td.state`, (cells) => cells.map((cell) => cell.textContent))).toEqual([
+      'accepted',
+      'queued',
+      'in-progress',
+      'retrying',
+      'in-progress',
+      'applied',
+    ]);
+    expect(await page.textContent(`${timeline}[data-state="retrying"]`)).toContain('backend answered 503');
     await page.close();
   });
 });

@@ -6,6 +6,8 @@ import { DEAD_LETTER_STATES, DeadLetterFilter, DeadLetterState } from '../store/
 const MAX_IDS = 1000;
 const MAX_LIMIT = 500;
 const ID_PATTERN = /^[1-9]\d{0,17}$/;
+/** Longer than any order id, correlation id or idempotency key the system hands out. */
+const MAX_SEARCH_LENGTH = 200;
 
 export function parseId(raw: string): string {
   if (!ID_PATTERN.test(raw)) throw new BadRequestException(`dead-letter id must be a positive integer, got ${JSON.stringify(raw.slice(0, 40))}`);
@@ -23,9 +25,22 @@ export function parseFilter(query: Record<string, unknown>): DeadLetterFilter {
     type: type === undefined ? undefined : (parseOrderType(type) ?? type.toUpperCase()),
     reason,
     state: state as DeadLetterState | undefined,
-    limit: boundedInteger(query['limit'], 'limit', 1, MAX_LIMIT, 50),
+    limit: parseLimit(query, 50),
     offset: boundedInteger(query['offset'], 'offset', 0, 10_000_000, 0),
   };
+}
+
+export function parseLimit(query: Record<string, unknown>, fallback: number): number {
+  return boundedInteger(query['limit'], 'limit', 1, MAX_LIMIT, fallback);
+}
+
+/** The order search's `q`: an order id, correlation id or idempotency key, spaces around it dropped. */
+export function parseSearchText(query: Record<string, unknown>): string {
+  const text = typeof query['q'] === 'string' ? query['q'].trim() : '';
+  if (text.length === 0 || text.length > MAX_SEARCH_LENGTH) {
+    throw new BadRequestException(`q must be an order id, correlation id or idempotency key (1 to ${MAX_SEARCH_LENGTH} characters)`);
+  }
+  return text;
 }
 
 /** `{ids: [...]}` or `{type}`, exactly one of them. */

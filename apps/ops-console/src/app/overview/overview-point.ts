@@ -1,5 +1,6 @@
 import { OrderType } from '@bss/contracts';
 import { StoredCount } from '../store/dead-letter';
+import { TrackingReading } from './backlog';
 
 /** Where a type's arrival and drain rates came from. */
 export type RateSource = 'processors' | 'management';
@@ -14,6 +15,11 @@ export interface QueuePoint {
   readonly acked?: number;
 }
 
+/** A queue's depth as the console shows it: ready + unacked. */
+export function depthOf(queue: QueuePoint | undefined): number {
+  return queue ? queue.ready + queue.unacked : 0;
+}
+
 export interface Point {
   readonly at: number;
   readonly queues: ReadonlyMap<string, QueuePoint>;
@@ -21,6 +27,7 @@ export interface Point {
   readonly retryRate: ReadonlyMap<string, number>;
   readonly budget: ReadonlyMap<string, number>;
   readonly stored: readonly StoredCount[];
+  readonly tracking: TrackingReading;
   /** Computed when sampled, so that an overview request only reads them. */
   readonly flows: ReadonlyMap<OrderType, Flow>;
 }

@@ -3,12 +3,14 @@ import { BrokerConnection, inspectQueues, ManagedQueue, ManagementClient } from 
 import type { Logger } from '@bss/observability';
 import { OpsMetrics } from '../metrics/ops-metrics';
 import { DeadLetterStore } from '../store/dead-letter-store';
+import { backlogOf } from './backlog';
 import { CounterRates, windowRate } from './counter-rates';
 import { FlowWindow } from './flow-window';
 import { ProcessorScraper } from './processor-scraper';
-import { Flow, Point, QueuePoint } from './overview-point';
+import { depthOf, Flow, Point, QueuePoint } from './overview-point';
 import { Overview, projectOverview, SamplerOptions } from './overview-view';
 import { ReplicaCounterTotals } from './replica-counter-totals';
+import { WaitingOrdersReader } from './waiting-orders-reader';
 
 /** Short, so arrival and drain move with the traffic; the processors' counters are live. */
 const PROCESSOR_RATE_WINDOW_MS = 3_000;
@@ -18,9 +20,10 @@ const MANAGEMENT_RATE_WINDOW_MS = 10_000;
 /**
  * Samples the system every interval and keeps a window of history in memory: queue depths from the
  * broker (ready over AMQP, which is live; unacked, consumers and publish/ack counts from the
- * management API), processors' delivery, backend and retry counters, and the dead-letter store's
- * counts. Arrival and drain come from the processors' counters and the live ready depth; the
- * management API's counts, which lag, only stand in for a type no processor reports.
+ * management API), processors' delivery, backend and retry counters, the dead-letter store's
+ * counts, and what the order tracker sees waiting per type. Arrival and drain come from the
+ * processors' counters and the live ready depth; the management API's counts, which lag, only
+ * stand in for a type no processor reports.
  * Any one source failing leaves its numbers out and names the problem; the rest keeps updating.
  * What the console shows is projected from this history by `projectOverview`.
  */
@@ -40,6 +43,7 @@ export class OverviewSampler {
     private readonly management: ManagementClient,
     private readonly scraper: ProcessorScraper,
     private readonly store: DeadLetterStore,
+    private readonly waitingOrders: WaitingOrdersReader,
     private readonly metrics: OpsMetrics,
     private readonly logger: Logger,
   ) {
@@ -77,7 +81,7 @@ export class OverviewSampler {
     const at = Date.now();
     const problems: string[] = [];
     const { names } = this.options;
-    const [managed, scrape, stored] = await Promise.all([
+    const [managed, scrape, stored, tracking] = await Promise.all([
       this.management.queues(names.prefix).catch((error: Error) => {
         problems.push(`management API: ${error.message}`);
         return [] as ManagedQueue[];
@@ -87,7 +91,9 @@ export class OverviewSampler {
         problems.push(`dead-letter store: ${error.message}`);
         return this.history[this.history.length - 1]?.stored ?? [];
       }),
+      this.waitingOrders.read(),
     ]);
+    if ('unavailable' in tracking) problems.push(`tracking store: ${tracking.unavailable}`);
     problems.push(...scrape.errors.map((failure) => `processor metrics ${failure.target}: ${failure.error}`));
     const watched = [
       ...ORDER_TYPES.map((type) => names.queueFor(type)),
@@ -125,10 +131,17 @@ export class OverviewSampler {
       retryRate: this.retryRates.update(new Map(scrape.readings.map((reading) => [reading.target, reading.retries])), at),
       budget,
       stored,
+      tracking,
     });
     this.problems = problems;
     this.metrics.recordQueueLengths([...queues].map(([queue, point]) => ({ queue, ready: point.ready })));
     this.metrics.recordStored(stored);
+    this.metrics.recordBacklogs(
+      ORDER_TYPES.map((type) => ({
+        type,
+        backlog: backlogOf(type, at, depthOf(queues.get(names.queueFor(type))), flows.get(type)?.drainRate ?? null, tracking),
+      })),
+    );
   }
 
   overview(): Overview {

@@ -1,6 +1,7 @@
 import { ORDER_TYPES, OrderType, TopologyNames } from '@bss/contracts';
 import { DEAD_LETTER_STATES, DeadLetterState } from '../store/dead-letter';
-import { Point, QueuePoint, RateSource } from './overview-point';
+import { Backlog, backlogOf } from './backlog';
+import { depthOf, Point, QueuePoint, RateSource } from './overview-point';
 
 export interface SamplerOptions {
   readonly names: TopologyNames;
@@ -28,6 +29,7 @@ export interface TypeOverview {
   readonly backendRate: number | null;
   readonly backendBudget: number | null;
   readonly deadLetters: Record<DeadLetterState, number>;
+  readonly backlog: Backlog;
   readonly history: { t: number[]; depth: number[]; arrivalRate: (number | null)[]; drainRate: (number | null)[]; backendRate: (number | null)[] };
 }
 
@@ -77,16 +79,17 @@ function typeOverview(history: readonly Point[], type: OrderType, queue: string)
     const queuePoint = sample.queues.get(queue);
     const flow = sample.flows.get(type);
     series.t.push(sample.at);
-    series.depth.push(queuePoint ? queuePoint.ready + queuePoint.unacked : 0);
+    series.depth.push(depthOf(queuePoint));
     series.arrivalRate.push(flow?.arrivalRate ?? null);
     series.drainRate.push(flow?.drainRate ?? null);
     series.backendRate.push(sample.backendRate.get(type) ?? null);
   }
   const flow = last?.flows.get(type);
+  const depth = depthOf(point);
   return {
     type,
     queue,
-    depth: point ? point.ready + point.unacked : 0,
+    depth,
     ready: point?.ready ?? 0,
     unacked: point?.unacked ?? 0,
     consumers: point?.consumers ?? 0,
@@ -97,6 +100,7 @@ function typeOverview(history: readonly Point[], type: OrderType, queue: string)
     backendRate: last?.backendRate.get(type) ?? null,
     backendBudget: last?.budget.get(type) ?? null,
     deadLetters,
+    backlog: backlogOf(type, last?.at ?? 0, depth, flow?.drainRate ?? null, last?.tracking),
     history: series,
   };
 }

@@ -14,6 +14,7 @@ const LEAVES_ORDER_QUEUE: Record<DeliveryOutcome, boolean> = {
   applied: true,
   duplicate: true,
   rejected: true,
+  pending: true,
   retried: true,
   deferred: true,
   pending: true,
