@@ -5,7 +5,7 @@ import { ConfigOf, orderTrackerAppSchema } from '@bss/config';
 import { HealthModule, READINESS_PROBES, ReadinessProbe } from '@bss/health';
 import { BrokerConnectionCloser, connectionFromSettings, topologyFromSettings } from '@bss/messaging';
 import { createMetrics, Logger, MetricsModule, NestPinoLogger } from '@bss/observability';
-import { CallbackStore, OrderTrackingStore, renderByFormat, renderOrderStateCallback } from '@bss/order-tracking';
+import { CallbackStore, OrderTrackingStore, renderByFormat, renderOrderStateCallback, tmf622CallbackRenderer } from '@bss/order-tracking';
 import { CallbackDeliverer } from './callback-deliverer';
 import { LifecycleEventIntake } from './lifecycle-event-intake';
 import { RetentionSweeper } from './retention-sweeper';
@@ -30,7 +30,7 @@ export async function createTrackerApp(config: TrackerConfig, logger: Logger): P
     topology,
     batchSize: config.TRACKER_BATCH_SIZE,
     lingerMs: BATCH_LINGER_MS,
-    render: renderByFormat({ 'order-state': renderOrderStateCallback }),
+    render: renderByFormat({ 'order-state': renderOrderStateCallback, tmf622: tmf622CallbackRenderer(config.TRACKING_DATABASE_SCHEMA) }),
   });
   const deliverer = new CallbackDeliverer(callbacks, trackerMetrics, logger, {
     timeoutMs: config.CALLBACK_TIMEOUT_MS,

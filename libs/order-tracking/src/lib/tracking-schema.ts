@@ -1,6 +1,7 @@
 import { ORDER_STATES } from '@bss/contracts';
 import { Pool } from 'pg';
 import { inTransaction } from './pg-transaction';
+import { migrateTmf622 } from './tmf622/tmf622-schema';
 
 const STATE_LIST = ORDER_STATES.map((state) => `'${state}'`).join(', ');
 
@@ -8,7 +9,8 @@ const STATE_LIST = ORDER_STATES.map((state) => `'${state}'`).join(', ');
  * Creates the tracker's tables if missing. `position` is the event's place in the order's life,
  * (generation, attempt, deferrals, rank): PostgreSQL compares int arrays element by element, which is
  * how the store keeps the current state from ever moving back. An advisory lock keeps concurrent
- * starts (the tracker and producer-api) from racing.
+ * starts (the tracker and producer-api) from racing. The TMF622 tables come with them: the tracker's
+ * callback renderer reads them whenever a client has a TMF622 hub.
  */
 export async function migrateTracking(pool: Pool, schema: string): Promise<void> {
   await inTransaction(pool, async (client) => {
@@ -79,4 +81,5 @@ export async function migrateTracking(pool: Pool, schema: string): Promise<void>
       `CREATE INDEX IF NOT EXISTS callback_deliveries_undeliverable ON ${schema}.callback_deliveries (finished_at) WHERE status = 'undeliverable'`,
     );
   });
+  await migrateTmf622(pool, schema);
 }

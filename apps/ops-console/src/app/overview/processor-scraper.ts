@@ -17,7 +17,6 @@ const LEAVES_ORDER_QUEUE: Record<DeliveryOutcome, boolean> = {
   pending: true,
   retried: true,
   deferred: true,
-  pending: true,
   'dead-lettered': true,
   requeued: false,
 };
