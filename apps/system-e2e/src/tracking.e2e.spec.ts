@@ -30,8 +30,12 @@ interface TrackedOrder {
 
 interface ReceivedCallback {
   readonly eventId: string;
-  readonly orderId: string;
-  readonly state: OrderState;
+  readonly body: {
+    readonly eventId: string;
+    readonly eventType: string;
+    readonly order?: { orderId: string; state: OrderState };
+    readonly event?: { productOrder: { id: string; state: string } };
+  };
   readonly signatureValid: boolean;
 }
 
@@ -55,11 +59,10 @@ class CallbackReceiver {
         }
         const body = Buffer.concat(chunks).toString('utf8');
         const signature = request.headers[CALLBACK_SIGNATURE_HEADER] as string | undefined;
-        const parsed = JSON.parse(body) as { eventId: string; order: { orderId: string; state: OrderState } };
+        const parsed = JSON.parse(body) as ReceivedCallback['body'];
         this.received.push({
           eventId: String(request.headers[CALLBACK_EVENT_ID_HEADER]),
-          orderId: parsed.order.orderId,
-          state: parsed.order.state,
+          body: parsed,
           signatureValid: verifyCallbackSignature(this.secret, body, signature).valid && parsed.eventId === request.headers[CALLBACK_EVENT_ID_HEADER],
         });
         response.writeHead(204).end();
@@ -69,7 +72,11 @@ class CallbackReceiver {
   }
 
   statesOf(orderId: string): OrderState[] {
-    return this.received.filter((callback) => callback.orderId === orderId).map((callback) => callback.state);
+    return this.received.flatMap((callback) => (callback.body.order?.orderId === orderId ? [callback.body.order.state] : []));
+  }
+
+  productOrderStatesOf(productOrderId: string): string[] {
+    return this.received.flatMap((callback) => (callback.body.event?.productOrder.id === productOrderId ? [callback.body.event.productOrder.state] : []));
   }
 
   async stop(): Promise<void> {
@@ -256,6 +263,54 @@ describe('an order you can follow: the mixed run on the built system', () => {
     }
     expect(receiver.statesOf(replayedId)).toEqual(expect.arrayContaining(['dead-lettered', 'replayed', 'applied']));
   }, 180_000);
+
+  it('a TMF622 product order is placed, followed to completed and notified through the hub', async () => {
+    const hub = new CallbackReceiver();
+    const [hubPort] = await freePorts(1);
+    await hub.start(hubPort);
+    hub.up = true;
+    try {
+      const tmf = '/tmf-api/productOrderingManagement/v4';
+      const registered = await api(`${tmf}/hub`, { method: 'POST', body: JSON.stringify({ callback: `http://127.0.0.1:${hubPort}/tmf/listener` }) });
+      expect(registered.status).toBe(201);
+      hub.secret = String(registered.body['secret']);
+      const characteristics = (payload: Record<string, unknown>) => Object.entries(payload).map(([name, value]) => ({ name, value }));
+      const placed = await api(`${tmf}/productOrder`, {
+        method: 'POST',
+        body: JSON.stringify({
+          externalId: `shop-e2e-${randomUUID()}`,
+          productOrderItem: [
+            { id: '1', action: 'add', productOffering: { id: 'mobile-subscription' }, product: { productCharacteristic: characteristics(EXAMPLE_PAYLOADS.SUBSCRIPTION) } },
+            { id: '2', action: 'add', productOffering: { id: 'mobile-port-in' }, product: { productCharacteristic: characteristics(EXAMPLE_PAYLOADS.MNP) } },
+          ],
+        }),
+      });
+      expect(placed.status).toBe(201);
+      expect(placed.body).toMatchObject({ '@type': 'ProductOrder', state: 'acknowledged' });
+      const productOrderId = String(placed.body['id']);
+
+      const followed = await eventually(
+        async () => (await api(`${tmf}/productOrder/${productOrderId}`)).body,
+        (productOrder) => productOrder['state'] === 'completed',
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      expect((followed['productOrderItem'] as { state: string }[]).map((item) => item.state)).toEqual(['completed', 'completed']);
+      expect((await api(`${tmf}/productOrder/${productOrderId}`, {}, OTHER_KEY)).status).toBe(404);
+
+      // The port-in pends at the clearing house first (PENDING_SHARE=1), so the product order does too.
+      await eventually(
+        async () => hub.productOrderStatesOf(productOrderId),
+        (states) => states.at(-1) === 'completed',
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      const states = hub.productOrderStatesOf(productOrderId);
+      expect(states).toContain('pending');
+      expect(new Set(states).size).toBe(states.length);
+      expect(hub.received.every((callback) => callback.signatureValid && callback.body.eventType === 'ProductOrderStateChangeEvent')).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+  });
 
   it('an order is visible only to the API key that placed it; unknown ids answer 404', async () => {
     const orderId = cases[0].orderId ?? '';
