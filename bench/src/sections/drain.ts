@@ -70,19 +70,17 @@ export interface DrainRun {
   readonly applied?: number;
 }
 
-/**
- * Pre-fills the type's queue, starts the processor (with `env` on top of the drain settings), and
- * measures how fast it empties the queue. `alongside` starts whatever must run beside the processor on
- * the run's prefix (the order tracker), and is stopped with it.
- */
-export async function drainOnce(
-  context: BenchContext,
-  label: string,
-  bundle: string,
-  backend?: AppProcess,
-  env: Record<string, string> = {},
-  alongside?: (prefix: string) => Promise<AppProcess>,
-): Promise<DrainRun> {
+/** What runs around one drain: settings on top of the drain ones, a companion app, work after the drain. */
+export interface DrainExtras {
+  readonly env?: Record<string, string>;
+  /** Started on the run's prefix before the processor, stopped with it (the order tracker). */
+  readonly alongside?: (prefix: string) => Promise<AppProcess>;
+  /** Runs once the queue is empty, before the run's topology is removed. */
+  readonly afterDrain?: (prefix: string) => Promise<void>;
+}
+
+/** Pre-fills the type's queue, starts the processor, and measures how fast it empties the queue. */
+export async function drainOnce(context: BenchContext, label: string, bundle: string, backend?: AppProcess, extras: DrainExtras = {}): Promise<DrainRun> {
   const prefix = `${context.runPrefix}.${label}`;
   const count = context.scale.drainMessages;
   try {
@@ -91,23 +89,26 @@ export async function drainOnce(
     context.progress(`drain (${label}): pre-filling ${queue} with ${count} orders`);
     await publishConfirmed(context.connection, { exchange: names.ordersExchange, routingKey: names.routingKeyFor(BENCH_ORDER_TYPE) }, orderMessages(count));
     const [port] = await freePorts(1);
-    const companion = await alongside?.(prefix);
+    const companion = await extras.alongside?.(prefix);
     const processor = await startAppProcess({
       name: `processor-${label}`,
       bundle,
       port,
-      env: { ...processorEnv(prefix, backend?.url), ...env },
+      env: { ...processorEnv(prefix, backend?.url), ...extras.env },
       logDir: context.logDir,
       cpuProfileDir: context.cpuProfileDir,
     });
+    let run: DrainRun;
     try {
       const samples = await sampleUntilEmpty(context.connection, queue);
       const applied = backend ? await appliedOnceAll(backend, count) : undefined;
-      return { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied };
+      run = { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied };
     } finally {
       await processor.stop();
       await companion?.stop();
     }
+    await extras.afterDrain?.(prefix);
+    return run;
   } finally {
     await deleteRunTopology(context, prefix);
   }

@@ -10,7 +10,6 @@ import {
   connectionFromSettings,
   declareTopology,
   DEFERRAL_DELAYS_MS,
-  NO_LIFECYCLE_RECORDER,
   OrderEventPublisher,
   topologyFromSettings,
 } from '@bss/messaging';
@@ -124,7 +123,7 @@ async function createProcessorApp(processor: ProcessorApp, service: string, conf
         sendableWithinMs: LIFECYCLE_SENDABLE_WITHIN_MS,
         logger,
       })
-    : NO_LIFECYCLE_RECORDER;
+    : undefined;
   const server = new OrderQueueServer(connection, {
     orderType,
     lifecycle,

@@ -6,6 +6,7 @@ import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { decideRetry, RetrySchedule } from './retry-policy';
 import { BackendBusyError } from './limiter/backend-budget';
 import { DeliveryOutcome, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
+import { HandlerSlots } from './handler-slots';
 import { LifecycleReporter } from './lifecycle-reporter';
 
 export type InvokeHandler = (order: OrderEnvelope, context: OrderContext) => Promise<OrderOutcome>;
@@ -20,6 +21,8 @@ export interface OrderDispatcherOptions {
   readonly metrics?: ProcessorMetrics;
   /** Where the order's transitions are published; nowhere when tracking is off. */
   readonly lifecycle?: LifecycleRecorder;
+  /** Handlers running at once, whatever the consumer's prefetch; unlimited when absent. */
+  readonly concurrency?: number;
 }
 
 /** The order as far as the metrics need it; absent when the delivery could not be decoded. */
@@ -40,9 +43,11 @@ interface SettledReport {
  */
 export class OrderDispatcher {
   private readonly metrics: ProcessorMetrics;
+  private readonly slots?: HandlerSlots;
 
   constructor(private readonly options: OrderDispatcherOptions) {
     this.metrics = options.metrics ?? unrecordedProcessorMetrics();
+    this.slots = options.concurrency === undefined ? undefined : new HandlerSlots(options.concurrency);
   }
 
   async dispatch(message: ConsumedMessage): Promise<HandledMessage> {
@@ -72,10 +77,13 @@ export class OrderDispatcher {
       const error = `a ${envelope.type} order reached the ${this.options.orderType} processor`;
       return this.finish(message, started, { kind: 'dead-letter', reason: 'wrong-queue', error }, facts, envelope, undefined, { reporter });
     }
-    reporter.started();
     let result: OrderOutcome;
     try {
-      result = await this.invokeWithTimeout(envelope, message);
+      const run = () => {
+        reporter.started();
+        return this.invokeWithTimeout(envelope, message);
+      };
+      result = await (this.slots ? this.slots.run(run) : run());
     } catch (error) {
       return this.onFailure(message, started, error, facts, envelope, reporter);
     }

@@ -10,10 +10,18 @@ import { ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metric
 import { QueueLengthSampler } from './queue-length-sampler';
 import { RetrySchedule } from './retry-policy';
 
+/**
+ * With lifecycle events, a delivery whose handler finished still waits for its final event's confirm
+ * before its ack. The consumer takes this many times the concurrency, so that the handlers (never more
+ * than the concurrency at once) are not kept idle by deliveries waiting for a confirm.
+ */
+const PREFETCH_PER_HANDLER_WITH_LIFECYCLE = 2;
+
 export interface OrderQueueServerOptions {
   readonly orderType: OrderType;
   readonly processor: string;
   readonly topology: TopologyOptions;
+  /** Orders handled at once; also the prefetch, unless lifecycle events are published. */
   readonly prefetch: number;
   readonly timeoutMs: number;
   readonly retrySchedule: RetrySchedule;
@@ -57,12 +65,13 @@ export class OrderQueueServer extends Server implements CustomTransportStrategy 
       logger: this.options.logger,
       metrics,
       lifecycle: this.options.lifecycle,
+      concurrency: this.options.prefetch,
       invoke: async (order: OrderEnvelope, context: OrderContext) =>
         lastValueFrom(this.transformToObservable(await handler(order, context))) as Promise<OrderOutcome>,
     });
     this.consumer = new OrderConsumer(this.connection, {
       queue,
-      prefetch: this.options.prefetch,
+      prefetch: this.options.lifecycle ? this.options.prefetch * PREFETCH_PER_HANDLER_WITH_LIFECYCLE : this.options.prefetch,
       topology: this.options.topology,
       retryRoutingKey: this.options.topology.names.routingKeyFor(this.options.orderType),
       logger: this.options.logger,
