@@ -1,3 +1,4 @@
+import { inTransaction } from '@bss/order-tracking';
 import { Pool, PoolClient } from 'pg';
 import {
   CollectedDeadLetter,
@@ -238,29 +239,8 @@ export class DeadLetterStore {
     return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
   }
 
-  /**
-   * A checked-out client whose server goes away emits 'error' on itself, which the pool's listener
-   * does not see: unheard, it would end the process (PostgreSQL restarting mid-transaction). Here it
-   * fails the transaction instead, and the broken client is destroyed rather than pooled again.
-   */
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      broken ??= error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }
 
