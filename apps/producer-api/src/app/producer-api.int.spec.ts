@@ -179,6 +179,9 @@ describe('producer-api against the real broker', () => {
 
       const status = await app.inject({ method: 'GET', url: '/api/queue/status' });
       expect(status.json()).toMatchObject({ 성공: true, 세부정보: { 큐이름: `${names.prefix}.*`, 메시지개수: 1 } });
+      const changeBacklog = status.json().세부정보.backlog.find((entry: { type: string }) => entry.type === 'CHANGE');
+      expect(changeBacklog).toMatchObject({ queue: names.queueFor('CHANGE'), depth: 1 });
+      expect(changeBacklog.drainSec === null ? changeBacklog.why : changeBacklog.drainSec).toEqual(expect.anything());
       const stats = await app.inject({ method: 'GET', url: '/api/stats' });
       expect(stats.json().세부정보.타입별메시지수.MNP).toBeGreaterThan(0);
       expect(JSON.stringify(stats.json())).not.toContain('guest');

@@ -112,6 +112,11 @@ describe('OrderTrackingStore', () => {
     ]);
   });
 
+  it('counts per type the orders that ended within a window', async () => {
+    const finished = await store.finishedWithin(60);
+    expect(finished.get('MNP')).toBe(3);
+  });
+
   it('removes orders older than the retention, with their timelines', async () => {
     await store.apply([event('o-old', 'applied')]);
     await store.pool.query(`UPDATE ${store.schema}.orders SET updated_at = now() - interval '31 days' WHERE order_id = 'o-old'`);

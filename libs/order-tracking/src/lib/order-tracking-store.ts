@@ -1,5 +1,6 @@
 import {
   compareLifePosition,
+  FINAL_STATES,
   eventKeyOf,
   isOrderState,
   lifePosition,
@@ -157,6 +158,16 @@ export class OrderTrackingStore {
       waiting: row['waiting'] as number,
       ...(row['oldest'] ? { oldestAcceptedAt: (row['oldest'] as Date).toISOString() } : {}),
     }));
+  }
+
+  /** Per type, the orders that reached a final state within the last `windowSec` seconds: the drain rate as the tracker sees it. */
+  async finishedWithin(windowSec: number): Promise<Map<OrderType, number>> {
+    const { rows } = await this.pool.query(
+      `SELECT order_type, count(*)::int AS finished FROM ${this.schema}.orders
+       WHERE updated_at > now() - make_interval(secs => $1) AND state = ANY($2) GROUP BY order_type`,
+      [windowSec, FINAL_STATES],
+    );
+    return new Map(rows.map((row) => [row['order_type'] as OrderType, row['finished'] as number]));
   }
 
   /**

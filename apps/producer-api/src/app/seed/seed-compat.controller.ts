@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res, UseGuards 
 import { ApiBody, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   allOrderQueues,
+  ORDER_TYPES,
   FieldError,
   IDEMPOTENCY_KEY_MESSAGE,
   isIdempotencyKey,
@@ -19,6 +20,8 @@ import { acceptBatch, countByStatus } from '../intake/batch-intake';
 import { IntakeMetrics } from '../intake/intake-metrics';
 import { OrderIntakeService, OrderOutcomeUnknownError, OrderRefusedError, TOPOLOGY_NAMES } from '../intake/order-intake.service';
 import { PRODUCER_CONFIG, ProducerConfig } from '../producer-config';
+import { backlogAges } from '../tracking/backlog-age';
+import { TrackingStores } from '../tracking/tracking-stores';
 
 const NOT_SENT = '메시지를 받지 못했고 큐에 아무것도 남지 않았습니다. 잠시 후 다시 보내세요.';
 
@@ -51,6 +54,7 @@ export class SeedCompatController {
     private readonly connection: BrokerConnection,
     @Inject(TOPOLOGY_NAMES) private readonly names: TopologyNames,
     @Inject(PRODUCER_CONFIG) private readonly config: ProducerConfig,
+    private readonly tracking: TrackingStores,
   ) {}
 
   @Post('message')
@@ -143,6 +147,7 @@ export class SeedCompatController {
   async queueStatus(@Res({ passthrough: true }) reply: FastifyReply) {
     if (!this.connection.isConnected()) return this.unavailable(reply, 'broker-unavailable');
     const depths = await inspectQueues(this.connection, allOrderQueues(this.names));
+    const backlog = await backlogAges(this.tracking.orders, new Map(ORDER_TYPES.map((type, index) => [type, depths[index].messages])));
     return {
       성공: true,
       타임스탬프: new Date().toISOString(),
@@ -151,6 +156,8 @@ export class SeedCompatController {
         메시지개수: depths.reduce((sum, depth) => sum + depth.messages, 0),
         소비자개수: depths.reduce((sum, depth) => sum + depth.consumers, 0),
         큐목록: depths.map((depth) => ({ 큐이름: depth.queue, 메시지개수: depth.messages, 소비자개수: depth.consumers, 존재: depth.exists })),
+        // Not in the seed: the backlog's age per type, from the order tracker (null, with why, when it cannot say).
+        backlog: backlog.map(({ type, ...age }) => ({ type, queue: this.names.queueFor(type), ...age })),
       },
     };
   }
