@@ -67,7 +67,7 @@ kubectl apply -k deploy/overlays/minikube
 kubectl -n "$NAMESPACE" rollout status statefulset/rabbitmq --timeout=300s
 kubectl -n "$NAMESPACE" rollout status statefulset/postgres --timeout=300s
 kubectl -n "$NAMESPACE" wait --for=condition=complete job/rabbitmq-users job/bss-topology --timeout=300s
-for deployment in bss-backend redis bss-producer subscription-processor mnp-processor ops-console; do
+for deployment in bss-backend redis bss-producer subscription-processor mnp-processor ops-console order-tracker; do
   kubectl -n "$NAMESPACE" rollout status "deployment/$deployment" --timeout=300s
 done
 
