@@ -117,7 +117,7 @@ describe('ops console in the browser, on the built system', () => {
         seen.push(card.depth);
         // Taken while the queue drains, a fifth down from its peak: the picture shows leveling at work,
         // with the rates the burst caused still in their window.
-        if (!photographed && Math.max(...seen) >= BURST / 2 && card.depth > 0 && card.depth <= Math.max(...seen) * 0.8 && card.drain > 0 && card.arrival > 0) {
+        if (!photographed && Math.max(...seen) >= BURST / 3 && card.depth > 0 && card.depth <= Math.max(...seen) * 0.8 && card.drain > 0 && card.arrival > 0) {
           await page.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true });
           photographed = true;
         }
