@@ -101,6 +101,19 @@ describe('producer-api against the real broker', () => {
       expect(broken.statusCode).toBe(400);
     });
 
+    it('accepts application/json with parameters (charset=utf-8) wherever it accepts JSON', async () => {
+      const charset = { 'content-type': 'application/json; charset=utf-8' };
+      const order = await postJson(app, '/api/v1/orders', { type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }, charset);
+      expect(order.statusCode).toBe(202);
+      const batch = await postJson(app, '/api/v1/orders/batch', { orders: [{ type: 'MNP', payload: EXAMPLE_PAYLOADS.MNP }] }, charset);
+      expect(batch.json()).toMatchObject({ accepted: 1 });
+      const seed = await postJson(app, '/api/message', { 타입: 'MNP', 내용: '번호이동' }, { 'content-type': 'application/json;charset=UTF-8' });
+      expect(seed.json()).toMatchObject({ 성공: true });
+      const seedBatch = await postJson(app, '/api/messages/batch', { 메시지목록: [{ 타입: 'MNP', 내용: '번호이동' }] }, charset);
+      expect(seedBatch.json()).toMatchObject({ 성공: true });
+      expect(await probe.drain(names.queueFor('MNP'))).toHaveLength(4);
+    });
+
     it('answers 503 with Retry-After when the queue is full, and stores nothing more', async () => {
       const statuses: number[] = [];
       let retryAfter: string | undefined;

@@ -1,7 +1,11 @@
 import { MalformedJsonError, parseStrictJson } from './strict-json';
 import type { FastifyInstance } from 'fastify';
 
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+/**
+ * Fastify tests a RegExp parser against the whole normalised header (`application/json; charset="utf-8"`),
+ * not just the media type, so parameters must be allowed after it.
+ */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:;|$)/i;
 
 /** Fastify's error contract: a `statusCode` on the error becomes the response status. */
 class BadJsonError extends Error {
