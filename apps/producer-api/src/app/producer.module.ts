@@ -5,11 +5,15 @@ import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher } from '@b
 import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { BrokerErrorsFilter } from './http/broker-errors.filter';
+import { OperatorKeyGuard } from './http/operator-key.guard';
 import { IntakeMetrics } from './intake/intake-metrics';
 import { OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
 import { OrdersController } from './intake/orders.controller';
+import { MetricsExposureSwitch } from './monitoring/metrics-exposure-switch';
 import { PRODUCER_CONFIG, PRODUCER_LOGGER, ProducerConfig } from './producer-config';
 import { SeedCompatController } from './seed/seed-compat.controller';
+import { SeedOperatorController } from './seed/seed-operator.controller';
+import { SeedRootController } from './seed/seed-root.controller';
 
 export interface ProducerDependencies {
   readonly config: ProducerConfig;
@@ -19,6 +23,7 @@ export interface ProducerDependencies {
   readonly names: TopologyNames;
   readonly metrics: Metrics;
   readonly intakeMetrics: IntakeMetrics;
+  readonly metricsExposure: MetricsExposureSwitch;
 }
 
 @Module({})
@@ -39,13 +44,15 @@ export class ProducerModule {
           probes: { provide: READINESS_PROBES, useValue: [brokerProbe] },
           drainDelayMs: dependencies.config.SHUTDOWN_DRAIN_DELAY_SEC * 1000,
         }),
-        MetricsModule.register(dependencies.metrics),
+        MetricsModule.register(dependencies.metrics, dependencies.metricsExposure),
       ],
-      controllers: [OrdersController, SeedCompatController],
+      controllers: [OrdersController, SeedCompatController, SeedOperatorController, SeedRootController],
       providers: [
         OrderIntakeService,
         { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
+        { provide: MetricsExposureSwitch, useValue: dependencies.metricsExposure },
         ApiKeyGuard,
+        OperatorKeyGuard,
         BrokerErrorsFilter,
         { provide: PRODUCER_CONFIG, useValue: dependencies.config },
         { provide: PRODUCER_LOGGER, useValue: dependencies.logger },
