@@ -8,6 +8,7 @@ import { connectionLimits } from './http/connection-limits';
 import { installCorrelationIds } from './http/correlation';
 import { countEdgeRejections } from './http/rejection-metrics';
 import { IntakeMetrics } from './intake/intake-metrics';
+import { MetricsExposureSwitch } from './monitoring/metrics-exposure-switch';
 import { requireJsonBodies } from './http/request-errors';
 import { installStrictJsonParser } from '@bss/contracts';
 import { ProducerConfig } from './producer-config';
@@ -31,6 +32,7 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
 
   const metrics = createMetrics({ enabled: config.MONITORING_ENABLED });
   const intakeMetrics = new IntakeMetrics(metrics);
+  const metricsExposure = new MetricsExposureSwitch(config.MONITORING_ENABLED);
 
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true, ...connectionLimits(config) });
   installCorrelationIds(adapter.getInstance());
@@ -39,7 +41,7 @@ export async function createProducerApp(config: ProducerConfig, logger: Logger):
   installStrictJsonParser(adapter.getInstance());
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    ProducerModule.register({ config, logger, connection, publisher, names: topology.names, metrics, intakeMetrics, lifecycle, tracking }),
+    ProducerModule.register({ config, logger, connection, publisher, names: topology.names, metrics, intakeMetrics, lifecycle, tracking, metricsExposure }),
     adapter,
     // Nest's own body parsers would replace the strict JSON parser and add a form parser.
     { logger: new NestPinoLogger(logger), bodyParser: false },

@@ -5,9 +5,11 @@ import { BrokerConnection, BrokerConnectionCloser, ConfirmedPublisher, Lifecycle
 import { Logger, Metrics, MetricsModule } from '@bss/observability';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { BrokerErrorsFilter } from './http/broker-errors.filter';
+import { OperatorKeyGuard } from './http/operator-key.guard';
 import { IntakeMetrics } from './intake/intake-metrics';
 import { INTAKE_LIFECYCLE, OrderIntakeService, TOPOLOGY_NAMES } from './intake/order-intake.service';
 import { OrdersController } from './intake/orders.controller';
+import { MetricsExposureSwitch } from './monitoring/metrics-exposure-switch';
 import { PRODUCER_CONFIG, PRODUCER_LOGGER, ProducerConfig } from './producer-config';
 import { SeedCompatController } from './seed/seed-compat.controller';
 import { CallbacksController } from './tracking/callbacks.controller';
@@ -17,6 +19,8 @@ import { HubController } from './tmf622/hub.controller';
 import { ProductOrderController } from './tmf622/product-order.controller';
 import { ProductOrderIntake } from './tmf622/product-order-intake';
 import { TmfErrorFilter } from './tmf622/tmf-error';
+import { SeedOperatorController } from './seed/seed-operator.controller';
+import { SeedRootController } from './seed/seed-root.controller';
 
 export interface ProducerDependencies {
   readonly config: ProducerConfig;
@@ -29,6 +33,7 @@ export interface ProducerDependencies {
   /** Where intake tells the tracker about accepted orders. */
   readonly lifecycle: LifecycleRecorder;
   readonly tracking: TrackingStores;
+  readonly metricsExposure: MetricsExposureSwitch;
 }
 
 @Module({})
@@ -49,15 +54,17 @@ export class ProducerModule {
           probes: { provide: READINESS_PROBES, useValue: [brokerProbe] },
           drainDelayMs: dependencies.config.SHUTDOWN_DRAIN_DELAY_SEC * 1000,
         }),
-        MetricsModule.register(dependencies.metrics),
+        MetricsModule.register(dependencies.metrics, dependencies.metricsExposure),
       ],
-      controllers: [OrderStatusController, OrdersController, CallbacksController, SeedCompatController, ProductOrderController, HubController],
+      controllers: [OrderStatusController, OrdersController, CallbacksController, SeedCompatController, SeedOperatorController, SeedRootController, ProductOrderController, HubController],
       providers: [
         OrderIntakeService,
         ProductOrderIntake,
         TmfErrorFilter,
         { provide: IntakeMetrics, useValue: dependencies.intakeMetrics },
+        { provide: MetricsExposureSwitch, useValue: dependencies.metricsExposure },
         ApiKeyGuard,
+        OperatorKeyGuard,
         BrokerErrorsFilter,
         { provide: PRODUCER_CONFIG, useValue: dependencies.config },
         { provide: PRODUCER_LOGGER, useValue: dependencies.logger },

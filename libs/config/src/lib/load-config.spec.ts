@@ -86,6 +86,17 @@ describe('loadConfig', () => {
     const config = loadConfig(producerSchema, { API_KEYS: 'key-aaaaaaaaaaaaaaaa, ,key-bbbbbbbbbbbbbbbb,' });
     expect(config.API_KEYS).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
   });
+
+  it('validates operator keys like API keys, hides them in errors, and defaults to no operator', () => {
+    expect(loadConfig(producerSchema, {}).OPERATOR_API_KEYS).toEqual([]);
+    expect(loadConfig(producerSchema, { OPERATOR_API_KEYS: 'operator-aaaaaaaaaaaa,operator-bbbbbbbbbbbb' }).OPERATOR_API_KEYS).toEqual([
+      'operator-aaaaaaaaaaaa',
+      'operator-bbbbbbbbbbbb',
+    ]);
+    expect(problemsOf(() => loadConfig(producerSchema, { OPERATOR_API_KEYS: 'operator-aaaaaaaaaaaa,too-short' }))).toEqual([
+      'OPERATOR_API_KEYS has 1 item(s) that are not 16 to 256 characters without spaces; got (secret value hidden)',
+    ]);
+  });
 });
 
 describe('integer lists', () => {

@@ -117,6 +117,14 @@ export const producerSchema = {
     itemHint: '16 to 256 characters without spaces',
     description: 'Comma-separated API keys; when set, /api/* needs `x-api-key` or `Authorization: Bearer`',
   }),
+  OPERATOR_API_KEYS: list({
+    default: [],
+    secret: true,
+    itemPattern: /^\S{16,256}$/,
+    itemHint: '16 to 256 characters without spaces',
+    description:
+      'Comma-separated keys of operators (`x-api-key` or `Authorization: Bearer`), the only callers of operator routes such as POST /api/monitoring/toggle; empty = nobody may call them',
+  }),
   BODY_LIMIT_BYTES: integer({ min: 1024, max: 16_777_216, default: 1_048_576, description: 'Largest request body (413 above)' }),
   BATCH_MAX_ITEMS: integer({ min: 1, max: 10_000, default: 500, description: 'Most orders in one batch request' }),
   PUBLISH_TIMEOUT_MS: integer({

@@ -9,6 +9,14 @@ export type IntakeFailure = 'invalid' | RefusalReason | 'outcome-unknown';
 
 const INTAKE_FAILURES: readonly IntakeFailure[] = ['invalid', ...REFUSAL_REASONS, 'outcome-unknown'];
 
+/** This process's intake since it started, as the seed's `/api/stats` reports it. */
+export interface IntakeSnapshot {
+  readonly startedAt: string;
+  readonly totalAccepted: number;
+  readonly acceptedByType: Record<OrderType, number>;
+  readonly failures: Record<IntakeFailure, number>;
+}
+
 /** The type label of an order that may not have passed validation: its declared type, if it names one. */
 export function declaredTypeOf(order: unknown): OrderType | 'unknown' {
   if (!isPlainObject(order)) return 'unknown';
@@ -60,7 +68,7 @@ export class IntakeMetrics {
     this.failureCounts['outcome-unknown'] += 1;
   }
 
-  snapshot() {
+  snapshot(): IntakeSnapshot {
     const totalAccepted = Object.values(this.acceptedCounts).reduce((sum, count) => sum + count, 0);
     return { startedAt: this.startedAt.toISOString(), totalAccepted, acceptedByType: { ...this.acceptedCounts }, failures: { ...this.failureCounts } };
   }

@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createMetrics, Metrics } from './metrics';
-import { MetricsModule } from './metrics.module';
+import { MetricsExposure, MetricsModule } from './metrics.module';
 
-async function metricsApp(metrics: Metrics): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(MetricsModule.register(metrics), new FastifyAdapter(), { logger: false });
+async function metricsApp(metrics: Metrics, exposure?: MetricsExposure): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(MetricsModule.register(metrics, exposure), new FastifyAdapter(), { logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -74,6 +74,25 @@ describe('MetricsModule', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('text/plain');
       expect(response.body).toContain('test_scraped_total 7');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 404 while its exposure is paused, and serves again once resumed', async () => {
+    let exposed = false;
+    const metrics = createMetrics({ enabled: true });
+    metrics.counter({ name: 'test_paused_total', help: 'h', labelNames: [] }).with({}).inc();
+    const app = await metricsApp(metrics, { isExposed: () => exposed });
+    try {
+      const scrape = () => app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+      const paused = await scrape();
+      expect(paused.statusCode).toBe(404);
+      expect(paused.json().message).toBe('an operator has paused the metrics of this process');
+      exposed = true;
+      const resumed = await scrape();
+      expect(resumed.statusCode).toBe(200);
+      expect(resumed.body).toContain('test_paused_total 1');
     } finally {
       await app.close();
     }
