@@ -52,7 +52,7 @@ describe('the images, built by the real engine with `nx run-many -t docker-build
   });
 
   it('exist for every deployable app', () => {
-    expect(APPS.sort()).toEqual(['backend-simulator', 'change-processor', 'mnp-processor', 'ops-console', 'producer-api', 'subscription-processor', 'termination-processor']);
+    expect(APPS.sort()).toEqual(['backend-simulator', 'change-processor', 'mnp-processor', 'ops-console', 'order-tracker', 'producer-api', 'subscription-processor', 'termination-processor']);
   });
 
   it.each(APPS)('%s: runs as uid 1000 and its own layers stay within the budget', async (app) => {
