@@ -48,7 +48,7 @@ function discoverApps(distAppsDir) {
  * Processors listen from `ports.firstProcessor` on, or on ports the OS says are free when it is not
  * given. The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter
  * queue, which tests that count dead letters on the queue itself must keep to themselves. The order
- * tracker starts only when `ports.tracker` is given.
+ * tracker starts only when `ports.tracker` is given; without it the apps publish no lifecycle events.
  */
 async function launchSystem(options) {
   const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
@@ -76,7 +76,9 @@ async function launchSystem(options) {
     if (!app) throw new Error(`no app named ${name}`);
     return app;
   };
-  const environmentOf = (app) => ({ ...env, ...app.env, PORT: String(app.port) });
+  // Without the tracker nothing reads lifecycle events: the apps publish none unless told to.
+  const trackingEnv = ports.tracker === undefined ? { ORDER_TRACKING: 'false' } : {};
+  const environmentOf = (app) => ({ ...trackingEnv, ...env, ...app.env, PORT: String(app.port) });
   const system = {
     apps: running,
     url: (name) => `http://127.0.0.1:${appNamed(name).port}`,
