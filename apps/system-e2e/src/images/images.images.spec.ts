@@ -94,7 +94,7 @@ describe('the images, built by the real engine with `nx run-many -t docker-build
     const [port] = await freePorts(1);
     const addresses = { ...run.addresses, portOf: { ...run.addresses.portOf, [app]: port } };
     const name = run.containerName(app);
-    await startContainer({ name, image: `${app}:latest`, env: { ...localEnv(workload, manifests, addresses), ...run.overrides(app) } });
+    await startContainer({ name, image: `${app}:latest`, env: run.ownSchemas(app, localEnv(workload, manifests, addresses)) });
     try {
       for (const probe of ['/health/live', '/health/ready']) {
         const status = await untilAnswers(`http://127.0.0.1:${port}${probe}`);

@@ -19,14 +19,17 @@ export function deployableApps(): string[] {
 
 /**
  * What one test run of the images owns on this machine: a RabbitMQ vhost (the manifests' queue
- * names stay as they are, inside it), a PostgreSQL schema for the ops console, a port per app and
- * its containers. `cleanUp` removes all of them.
+ * names stay as they are, inside it), PostgreSQL schemas for the ops console and the order tracker,
+ * a port per app and its containers. `cleanUp` removes all of them.
  */
 export interface LocalRun {
   readonly addresses: LocalAddresses;
   containerName(app: string): string;
-  /** Values that differ from the manifests because this machine is shared: only the console's schema. */
-  overrides(app: string): Record<string, string>;
+  /**
+   * The app's environment with the values that differ from the manifests because this machine is
+   * shared: the run's own PostgreSQL schemas, set only where the manifests name the key.
+   */
+  ownSchemas(app: string, env: Record<string, string>): Record<string, string>;
   queueExists(queue: string): Promise<boolean>;
   cleanUp(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export async function localRun(label: string): Promise<LocalRun> {
   const id = `${label}-${Date.now().toString(36)}`;
   const vhost = `bss-${id}`;
   const schema = `bss_${id.replace(/-/g, '_')}`;
+  const trackingSchema = `${schema}_tracking`;
   await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, {});
   await management('PUT', `/api/permissions/${encodeURIComponent(vhost)}/guest`, { configure: '.*', write: '.*', read: '.*' });
   const apps = deployableApps();
@@ -53,7 +57,12 @@ export async function localRun(label: string): Promise<LocalRun> {
       containers.push(name);
       return name;
     },
-    overrides: (app): Record<string, string> => (app === 'ops-console' ? { DATABASE_SCHEMA: schema } : {}),
+    ownSchemas(app, env) {
+      const own = { ...env };
+      if (app === 'ops-console') own.DATABASE_SCHEMA = schema;
+      if ('TRACKING_DATABASE_SCHEMA' in env) own.TRACKING_DATABASE_SCHEMA = trackingSchema;
+      return own;
+    },
     async queueExists(queue) {
       return (await management('GET', `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`)).status === 200;
     },
@@ -62,7 +71,7 @@ export async function localRun(label: string): Promise<LocalRun> {
       await management('DELETE', `/api/vhosts/${encodeURIComponent(vhost)}`);
       const database = new Client({ connectionString: DATABASE_URL });
       await database.connect();
-      await database.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      for (const owned of [schema, trackingSchema]) await database.query(`DROP SCHEMA IF EXISTS ${owned} CASCADE`);
       await database.end();
     },
   };

@@ -11,8 +11,19 @@ interface LedgerEntry {
   readonly duplicateAttempts: number;
 }
 
-/** Start order as in a rollout: the topology Job, then the backend, the processors, the console, intake last. */
-const START_ORDER = ['backend-simulator', 'subscription-processor', 'mnp-processor', 'change-processor', 'termination-processor', 'ops-console', 'producer-api'];
+/** Start order as in a rollout: the topology Job, then the backend, the tracker, the processors, the console, intake last. */
+const START_ORDER = [
+  'backend-simulator',
+  'order-tracker',
+  'subscription-processor',
+  'mnp-processor',
+  'change-processor',
+  'termination-processor',
+  'ops-console',
+  'producer-api',
+];
+/** How often a client resends an order whose answer was "outcome unknown" (503/504), as those answers advise. */
+const RESENDS = 5;
 
 describe('the whole system from its images, configured by the rendered minikube overlay', () => {
   const manifests = renderMinikubeOverlay();
@@ -28,21 +39,33 @@ describe('the whole system from its images, configured by the rendered minikube 
   const url = (app: string) => `http://127.0.0.1:${run.addresses.portOf[app]}`;
   const start = async (app: string) => {
     const name = run.containerName(app);
-    await startContainer({ name, image: `${app}:latest`, env: { ...localEnv(deployment(app), manifests, run.addresses), ...run.overrides(app) } });
+    await startContainer({ name, image: `${app}:latest`, env: run.ownSchemas(app, localEnv(deployment(app), manifests, run.addresses)) });
     running.set(app, name);
     const status = await untilAnswers(`${url(app)}/health/ready`, 60_000);
     if (status !== 200) throw new Error(`${app} was not ready (${status}); its log:\n${(await containerLogs(name)).slice(-3000)}`);
   };
   const apiKey = () => deployment('producer-api').env.API_KEYS.split(',')[0];
+  const headersFor = (idempotencyKey: string) => ({ 'content-type': 'application/json', 'x-api-key': apiKey(), 'idempotency-key': idempotencyKey });
+  /**
+   * Places an order as a well-behaved client does: a 503 or 504 means the outcome is unknown, so it
+   * sends the same order with the same key again after Retry-After (a shared broker may be slow to confirm).
+   */
   const place = async (type: OrderType) => {
-    const response = await fetch(`${url('producer-api')}/api/v1/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey(), 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ type, payload: EXAMPLE_PAYLOADS[type] }),
-    });
-    const body = (await response.json()) as { orderId?: string };
-    expect(response.status).toBe(202);
-    return body.orderId as string;
+    const idempotencyKey = randomUUID();
+    for (let sent = 1; ; sent += 1) {
+      const response = await fetch(`${url('producer-api')}/api/v1/orders`, {
+        method: 'POST',
+        headers: headersFor(idempotencyKey),
+        body: JSON.stringify({ type, payload: EXAMPLE_PAYLOADS[type] }),
+      });
+      const body = (await response.json()) as { orderId?: string };
+      if ((response.status === 503 || response.status === 504) && sent <= RESENDS) {
+        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+        continue;
+      }
+      expect(response.status).toBe(202);
+      return body.orderId as string;
+    }
   };
   /** The backend ledger's entries of `placed` orders. */
   const ledgerOf = async (placed: { has(id: string): boolean }): Promise<LedgerEntry[]> => {
@@ -66,7 +89,7 @@ describe('the whole system from its images, configured by the rendered minikube 
     await run?.cleanUp();
   });
 
-  it('sends orders of every type through to the backend ledger, each applied exactly once', async () => {
+  it('sends orders of every type through to the backend ledger, each applied exactly once, and the tracker follows them to `applied`', async () => {
     const placed = new Map<string, OrderType>();
     for (let round = 0; round < 5; round += 1) {
       for (const type of ORDER_TYPES) placed.set(await place(type), type);
@@ -76,6 +99,14 @@ describe('the whole system from its images, configured by the rendered minikube 
     expect(new Set(entries.map((entry) => entry.orderId)).size).toBe(placed.size);
     expect(entries.filter((entry) => entry.duplicateAttempts > 0)).toEqual([]);
     expect(entries.every((entry) => entry.type === placed.get(entry.orderId))).toBe(true);
+
+    const [followed] = placed.keys();
+    const status = await eventually(
+      async () => (await fetch(`${url('producer-api')}/api/v1/orders/${followed}`, { headers: { 'x-api-key': apiKey() } })).json() as Promise<{ state?: string }>,
+      (answer) => answer.state === 'applied',
+      { timeoutMs: 10_000 },
+    );
+    expect(status.state).toBe('applied');
   });
 
   it('a processor container stopped with `docker stop` finishes its in-flight orders first', async () => {
