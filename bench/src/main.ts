@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerVersion, connectBroker } from './broker/raw-amqp';
+import { BROKER_URL, brokerVersion, connectBroker } from './broker/raw-amqp';
+import { brokerProcess } from './processes/cpu-time';
 import { BenchOptions, parseOptions, sectionsToRun, USAGE } from './cli-options';
 import { SelfTime, summarizeProfileFile } from './report/cpu-profile-summary';
+import { CurvePoint, renderLatencyCurve } from './report/latency-curve-svg';
 import { machineFacts } from './report/machine-facts';
 import { ResultRow, valueRow } from './report/result-row';
 import { renderTable } from './report/table';
@@ -24,7 +26,7 @@ function progress(line: string): void {
 
 /** The ceilings the chosen sections are compared with, and only those. */
 async function ceilingsFor(context: BenchContext, sections: ReadonlySet<string>, figures: Record<string, unknown>, rows: ResultRow[]): Promise<Ceilings> {
-  if (sections.has('ceilings') || sections.has('intake') || sections.has('e2e')) {
+  if (sections.has('ceilings') || sections.has('intake')) {
     const result = await runCeilings(context);
     figures['ceilings'] = result.figures;
     rows.push(...result.rows);
@@ -38,7 +40,12 @@ async function ceilingsFor(context: BenchContext, sections: ReadonlySet<string>,
   return {};
 }
 
-async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; report: Record<string, unknown> }> {
+interface LatencyCurve {
+  readonly sustainablePerSec: number;
+  readonly points: CurvePoint[];
+}
+
+async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; report: Record<string, unknown>; curve?: LatencyCurve }> {
   const sections = sectionsToRun(options.sections);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 6)}`;
   const cpuProfileDir = options.cpuProfile ? join(RESULTS_DIR, 'profiles', runId) : undefined;
@@ -52,12 +59,14 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
     distBenchDir: join(WORKSPACE, 'dist/bench'),
     logDir: mkdtempSync(join(tmpdir(), 'bss-bench-')),
     cpuProfileDir,
+    broker: brokerProcess(BROKER_URL),
     progress,
   };
   progress(`run ${runId}: sections ${[...sections].join(', ')}${options.quick ? ' (quick)' : ''}; app logs in ${context.logDir}`);
   const machine = machineFacts(brokerVersion(connection));
   const rows: ResultRow[] = [];
   const figures: Record<string, unknown> = {};
+  let curve: LatencyCurve | undefined;
   try {
     const ceilings = await ceilingsFor(context, sections, figures, rows);
     let producerMemory: ProducerMemory = {};
@@ -75,9 +84,10 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
       processorPeakRssMb = drain.processorPeakRssMb;
     }
     if (sections.has('e2e')) {
-      const endToEnd = await runEndToEnd(context, ceilings);
+      const endToEnd = await runEndToEnd(context);
       figures['endToEnd'] = endToEnd.figures;
       rows.push(...endToEnd.rows);
+      curve = endToEnd.curve;
     }
     if (sections.has('memory')) {
       figures['memory'] = { producerPeakRssMb: producerMemory, processorPeakRssMb };
@@ -105,6 +115,7 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
   const profileSummaries = Object.fromEntries(profiles.map((file) => [file, summarizeProfileFile(join(cpuProfileDir as string, file))]));
   return {
     rows,
+    curve,
     report: { generatedAt: new Date().toISOString(), runId, quick: options.quick, cpuProfile: options.cpuProfile, sections: [...sections], machine, figures, rows, profiles: profileSummaries },
   };
 }
@@ -124,14 +135,19 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const { rows, report } = await runBench(options);
+  const { rows, report, curve } = await runBench(options);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const resultFile = join(RESULTS_DIR, `${String(report['generatedAt']).replace(/:/g, '-')}.json`);
+  const resultBase = join(RESULTS_DIR, String(report['generatedAt']).replace(/:/g, '-'));
+  const resultFile = `${resultBase}.json`;
   writeFileSync(resultFile, `${JSON.stringify(report, null, 2)}\n`);
   const machine = report['machine'] as ReturnType<typeof machineFacts>;
+  if (curve) {
+    const title = `End-to-end latency, commit ${machine.gitCommit}${options.quick ? ' (quick run)' : ''}`;
+    writeFileSync(`${resultBase}-curve.svg`, renderLatencyCurve(curve.points, curve.sustainablePerSec, title));
+  }
   process.stdout.write(
     `\n${renderTable(rows)}\n\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load ${machine.loadAverageAtStart}, ` +
-      `Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, commit ${machine.gitCommit}${options.quick ? ' — quick run' : ''}${options.cpuProfile ? ' — profiled (slower)' : ''}\nResults: ${resultFile}\n`,
+      `Node ${machine.node}, RabbitMQ ${machine.rabbitmq}, commit ${machine.gitCommit}${options.quick ? ' — quick run' : ''}${options.cpuProfile ? ' — profiled (slower)' : ''}\nResults: ${resultFile}${curve ? ` and ${resultBase}-curve.svg` : ''}\n`,
   );
   printProfiles(report['profiles'] as Record<string, SelfTime[]>);
   // A missed target is a finding to read in the table, not a failed run: the exit code says whether the run worked.

@@ -1,6 +1,7 @@
 import type { ChannelModel } from 'amqplib';
 import { join } from 'node:path';
-import { ResultRow } from '../report/result-row';
+import { MeteredProcess } from '../processes/cpu-time';
+import { ResultRow, valueRow } from '../report/result-row';
 
 /** Sizes of one run; `--quick` shrinks them for a smoke test, never the load shape or message size. */
 export interface RunScale {
@@ -27,6 +28,8 @@ export interface BenchContext {
   readonly distBenchDir: string;
   readonly logDir: string;
   readonly cpuProfileDir?: string;
+  /** The broker's process when it runs on this machine: each phase is charged its CPU time too. */
+  readonly broker?: MeteredProcess;
   readonly progress: (line: string) => void;
 }
 
@@ -39,6 +42,22 @@ export function appBundle(context: BenchContext, app: string): string {
   return join(context.distAppsDir, app, 'main.cjs');
 }
 
-export function benchBundle(context: BenchContext, app: 'bare-intake' | 'instant-processor'): string {
+/** The benchmark's own apps: the ceilings' endpoints and backend, the instant processor. */
+export type BenchApp = 'bare-intake' | 'instant-processor' | 'raw-intake' | 'raw-relay' | 'trivial-backend';
+
+export function benchBundle(context: BenchContext, app: BenchApp): string {
   return join(context.distBenchDir, app, 'main.cjs');
+}
+
+/** The processes a phase is charged with: the apps it ran and, when known, the broker. */
+export function metered(context: BenchContext, ...apps: readonly MeteredProcess[]): MeteredProcess[] {
+  return context.broker ? [...apps, context.broker] : [...apps];
+}
+
+/** CPU time per order of a phase: the sum as the value, each process's share spelled out beside it. */
+export function cpuRow(section: string, phase: string, cpuUsPerOrder: Record<string, number>): ResultRow {
+  const entries = Object.entries(cpuUsPerOrder);
+  const total = entries.length ? entries.reduce((sum, [, us]) => sum + us, 0) : undefined;
+  const parts = entries.map(([process, us]) => `${process} ${Math.round(us)}`).join(' + ');
+  return valueRow({ section, figure: `${phase}: CPU per order`, value: total, unit: `µs (${parts})` });
 }

@@ -6,7 +6,8 @@ import { AppProcess, startAppProcess } from '../processes/app-process';
 import { ratioRow, valueRow } from '../report/result-row';
 import { DepthSample, drainRate } from '../report/statistics';
 import { Ceilings } from './ceilings';
-import { appBundle, BenchContext, benchBundle, SectionResult } from './context';
+import { cpuPerOrderUs, cpuSnapshot } from '../processes/cpu-time';
+import { appBundle, BenchContext, benchBundle, cpuRow, metered, SectionResult } from './context';
 import { deleteRunTopology } from './topology-cleanup';
 
 const DEPTH_SAMPLE_INTERVAL_MS = 50;
@@ -68,11 +69,14 @@ export interface DrainRun {
   readonly perSec?: number;
   readonly processorPeakRssMb?: number;
   readonly applied?: number;
+  /** From the processor's readiness to the empty queue: the processor's, the backend's and the broker's. */
+  readonly cpuUsPerOrder: Record<string, number>;
 }
 
 /** What runs around one drain: settings on top of the drain ones, a companion app, work after the drain. */
 export interface DrainExtras {
-  readonly env?: Record<string, string>;
+  /** On top of the drain settings; a function of the queue for consumers that are told it by name. */
+  readonly env?: Record<string, string> | ((queue: string) => Record<string, string>);
   /** Started on the run's prefix before the processor, stopped with it (the order tracker). */
   readonly alongside?: (prefix: string) => Promise<AppProcess>;
   /** Runs once the queue is empty, before the run's topology is removed. */
@@ -94,15 +98,18 @@ export async function drainOnce(context: BenchContext, label: string, bundle: st
       name: `processor-${label}`,
       bundle,
       port,
-      env: { ...processorEnv(prefix, backend?.url), ...extras.env },
+      env: { ...processorEnv(prefix, backend?.url), ...(typeof extras.env === 'function' ? extras.env(queue) : extras.env) },
       logDir: context.logDir,
       cpuProfileDir: context.cpuProfileDir,
     });
     let run: DrainRun;
     try {
+      const processes = metered(context, { name: 'processor', pid: processor.pid }, ...(backend ? [{ name: 'backend', pid: backend.pid }] : []));
+      const before = cpuSnapshot(processes);
       const samples = await sampleUntilEmpty(context.connection, queue);
       const applied = backend ? await appliedOnceAll(backend, count) : undefined;
-      run = { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied };
+      const cpuUsPerOrder = cpuPerOrderUs(before, cpuSnapshot(processes), count);
+      run = { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied, cpuUsPerOrder };
     } finally {
       await processor.stop();
       await companion?.stop();
@@ -127,8 +134,41 @@ async function appliedOnceAll(backend: AppProcess, expected: number): Promise<nu
   return applied;
 }
 
+/** Same-work drain runs per consumer, alternated (relay, processor, relay, ...) so a slow spell hits both. */
+export const SAME_WORK_RUNS_EACH = 2;
+
+/**
+ * The raw relay (`bench/src/apps/raw-relay`) as a drain consumer: as many deliveries in flight as
+ * the processor runs handlers (its CONCURRENCY), against the same backend.
+ */
+function rawRelayExtras(): DrainExtras {
+  return { env: (queue) => ({ RAW_QUEUE: queue, RAW_PREFETCH: DRAIN_PROCESSOR_ENV.CONCURRENCY }) };
+}
+
+/** A fresh trivial backend per run, so its call count is that run's. */
+async function withTrivialBackend<T>(context: BenchContext, use: (backend: AppProcess) => Promise<T>): Promise<T> {
+  const [port] = await freePorts(1);
+  const backend = await startAppProcess({ name: 'trivial-backend', bundle: benchBundle(context, 'trivial-backend'), port, env: {}, logDir: context.logDir });
+  try {
+    return await use(backend);
+  } finally {
+    await backend.stop();
+  }
+}
+
+function medianRun(runs: readonly DrainRun[]): DrainRun {
+  const sorted = [...runs].sort((a, b) => (a.perSec ?? 0) - (b.perSec ?? 0));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 export async function runDrain(context: BenchContext, ceilings: Ceilings): Promise<SectionResult & { processorPeakRssMb?: number }> {
   const instant = await drainOnce(context, 'drain-instant', benchBundle(context, 'instant-processor'));
+  const relayRuns: DrainRun[] = [];
+  const processorRuns: DrainRun[] = [];
+  for (let run = 0; run < SAME_WORK_RUNS_EACH; run += 1) {
+    relayRuns.push(await withTrivialBackend(context, (trivial) => drainOnce(context, `drain-relay-${run}`, benchBundle(context, 'raw-relay'), trivial, rawRelayExtras())));
+    processorRuns.push(await withTrivialBackend(context, (trivial) => drainOnce(context, `drain-same-work-${run}`, appBundle(context, 'termination-processor'), trivial)));
+  }
   const backend = await startBackend(context, 'drain');
   let http: DrainRun;
   try {
@@ -136,6 +176,8 @@ export async function runDrain(context: BenchContext, ceilings: Ceilings): Promi
   } finally {
     await backend.stop();
   }
+  const relay = medianRun(relayRuns);
+  const sameWork = medianRun(processorRuns);
   const count = context.scale.drainMessages;
   return {
     processorPeakRssMb: http.processorPeakRssMb,
@@ -144,12 +186,21 @@ export async function runDrain(context: BenchContext, ceilings: Ceilings): Promi
       processorEnv: DRAIN_PROCESSOR_ENV,
       backendEnv: UNLIMITED_BACKEND_ENV,
       instant,
+      relayRuns,
+      sameWorkRuns: processorRuns,
       http,
     },
     rows: [
       ratioRow({ section: 'drain', figure: `instant handler, ${count} pre-filled`, value: instant.perSec, unit: 'orders/s', ceiling: ceilings.consumePerSec, target: { atLeast: 0.5 } }),
-      ratioRow({ section: 'drain', figure: `termination-processor → HTTP backend, ${count} pre-filled`, value: http.perSec, unit: 'orders/s', ceiling: ceilings.consumePerSec, target: { atLeast: 0.25 } }),
-      valueRow({ section: 'drain', figure: 'HTTP backend: orders in the ledger', value: http.applied, unit: `of ${count.toLocaleString('en-US')}` }),
+      cpuRow('drain', 'instant', instant.cpuUsPerOrder),
+      valueRow({ section: 'drain', figure: 'raw relay → trivial backend (median)', value: relay.perSec, unit: 'orders/s' }),
+      cpuRow('drain', 'raw relay', relay.cpuUsPerOrder),
+      ratioRow({ section: 'drain', figure: 'termination-processor → trivial backend vs raw relay', value: sameWork.perSec, unit: 'orders/s', ceiling: relay.perSec, target: { atLeast: 0.6 } }),
+      cpuRow('drain', 'termination-processor', sameWork.cpuUsPerOrder),
+      valueRow({ section: 'drain', figure: 'trivial backend: fewest calls in a run', value: Math.min(...[...relayRuns, ...processorRuns].map((run) => run.applied ?? 0)), unit: `of ${count.toLocaleString('en-US')}` }),
+      ratioRow({ section: 'drain', figure: `termination-processor → backend simulator`, value: http.perSec, unit: 'orders/s', ceiling: relay.perSec }),
+      cpuRow('drain', 'with the simulator', http.cpuUsPerOrder),
+      valueRow({ section: 'drain', figure: 'backend simulator: orders in the ledger', value: http.applied, unit: `of ${count.toLocaleString('en-US')}` }),
     ],
   };
 }

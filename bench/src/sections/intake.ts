@@ -1,13 +1,13 @@
 import { freePorts } from '@bss/system-launcher';
-import { BENCH_QUEUE_SETTINGS, BROKER_URL } from '../broker/raw-amqp';
+import { BENCH_QUEUE_SETTINGS, BROKER_URL, declareOrderTopology } from '../broker/raw-amqp';
 import { runAlternatingRounds } from '../load/alternating-rounds';
 import { HttpLoadResult, runHttpLoad, summarizeRuns } from '../load/http-load';
-import { batchRequestBody, orderRequestBody } from '../load/orders';
+import { BENCH_ORDER_TYPE, batchRequestBody, orderRequestBody } from '../load/orders';
 import { AppProcess, startAppProcess } from '../processes/app-process';
 import { ratioRow, valueRow } from '../report/result-row';
-import { lowestCeiling, perSecond } from '../report/statistics';
+import { perSecond } from '../report/statistics';
 import { Ceilings } from './ceilings';
-import { appBundle, BenchContext, benchBundle, HTTP_CONNECTIONS, SectionResult } from './context';
+import { appBundle, BenchContext, benchBundle, cpuRow, HTTP_CONNECTIONS, metered, SectionResult } from './context';
 import { deleteRunTopology } from './topology-cleanup';
 
 /** Orders per batch request: a client flushing a modest buffer. */
@@ -38,6 +38,24 @@ export async function startProducer(context: BenchContext, label: string, env: R
   return Object.assign(app, { prefix });
 }
 
+/**
+ * The raw intake ceiling (`bench/src/apps/raw-intake`) on its own topology prefix: node:http, the
+ * same contracts and envelope, a raw amqplib confirm channel, publishing where producer-api would.
+ */
+export async function startRawIntake(context: BenchContext, label: string): Promise<AppProcess & { prefix: string }> {
+  const [port] = await freePorts(1);
+  const prefix = `${context.runPrefix}.${label}`;
+  const names = await declareOrderTopology(context.connection, prefix);
+  const app = await startAppProcess({
+    name: `raw-intake-${label}`,
+    bundle: benchBundle(context, 'raw-intake'),
+    port,
+    env: { RABBITMQ_URL: BROKER_URL, RAW_EXCHANGE: names.ordersExchange, RAW_ROUTING_KEY: names.routingKeyFor(BENCH_ORDER_TYPE) },
+    logDir: context.logDir,
+  });
+  return Object.assign(app, { prefix });
+}
+
 /** Batches of BATCH_SIZE at 50 connections; counts the items the API reports accepted. */
 async function measureBatchIntake(context: BenchContext, producer: AppProcess): Promise<HttpLoadResult & { ordersPerSec?: number }> {
   let accepted = 0;
@@ -53,62 +71,71 @@ async function measureBatchIntake(context: BenchContext, producer: AppProcess): 
   return { ...summarizeRuns([run]), ordersPerSec: perSecond(accepted, run.elapsedMs) };
 }
 
-/**
- * Single orders against producer-api and the bare NestJS endpoint in alternating rounds (the
- * intake's ratio is taken against this side-by-side ceiling), then batches against producer-api.
- */
+/** producer-api's peak RSS after each phase of the intake section. */
 export interface ProducerMemory {
   readonly afterStartMb?: number;
   readonly afterSingleOrdersMb?: number;
   readonly afterBatchesMb?: number;
 }
 
+/**
+ * Single orders against producer-api, the raw intake and the bare NestJS endpoint in alternating
+ * rounds (intake's ratios are taken against these side-by-side ceilings, each process's CPU time
+ * per order during its own rounds), then batches against producer-api.
+ */
 export async function runIntake(context: BenchContext, ceilings: Ceilings): Promise<SectionResult & { producerMemory: ProducerMemory }> {
   const [barePort] = await freePorts(1);
   const bare = await startAppProcess({ name: 'bare-intake-side-by-side', bundle: benchBundle(context, 'bare-intake'), port: barePort, env: {}, logDir: context.logDir });
+  const raw = await startRawIntake(context, 'raw-intake');
   const producer = await startProducer(context, 'intake');
-  let single: HttpLoadResult;
-  let bareSideBySide: HttpLoadResult;
+  let results: Awaited<ReturnType<typeof runAlternatingRounds>>;
   let batch: Awaited<ReturnType<typeof measureBatchIntake>>;
   const afterStartMb = producer.peakRssMb();
   let afterSingleOrdersMb: number | undefined;
   let afterBatchesMb: number | undefined;
   try {
-    context.progress('intake: single orders, producer-api and bare NestJS in alternating rounds');
+    context.progress('intake: single orders, producer-api, raw intake and bare NestJS in alternating rounds');
     const body = orderRequestBody();
-    const results = await runAlternatingRounds({
+    results = await runAlternatingRounds({
       targets: [
-        { name: 'producer', url: `${producer.url}/api/v1/orders`, body },
-        { name: 'bare', url: `${bare.url}/api/v1/orders`, body },
+        { name: 'producer', url: `${producer.url}/api/v1/orders`, body, processes: metered(context, { name: 'producer-api', pid: producer.pid }) },
+        { name: 'raw', url: `${raw.url}/api/v1/orders`, body, processes: metered(context, { name: 'raw intake', pid: raw.pid }) },
+        { name: 'bare', url: `${bare.url}/api/v1/orders`, body, processes: [{ name: 'bare NestJS', pid: bare.pid }] },
       ],
       connections: HTTP_CONNECTIONS,
       totalSec: context.scale.httpDurationSec,
       warmUpSec: context.scale.warmUpSec,
       rounds: SIDE_BY_SIDE_ROUNDS,
     });
-    single = results['producer'];
-    bareSideBySide = results['bare'];
     afterSingleOrdersMb = producer.peakRssMb();
     context.progress(`intake: batches of ${BATCH_SIZE}`);
     batch = await measureBatchIntake(context, producer);
     afterBatchesMb = producer.peakRssMb();
   } finally {
     await producer.stop();
+    await raw.stop();
     await bare.stop();
     await deleteRunTopology(context, producer.prefix);
+    await deleteRunTopology(context, raw.prefix);
   }
-  const ceiling = lowestCeiling(bareSideBySide.succeededPerSec, ceilings.publishPerSec);
+  const { producer: single, raw: rawSideBySide, bare: bareSideBySide } = results;
   const producerMemory = { afterStartMb, afterSingleOrdersMb, afterBatchesMb };
   return {
     producerMemory,
-    figures: { ceiling, single, bareSideBySide, batch, batchSize: BATCH_SIZE, producerPeakRssMb: producerMemory },
+    figures: { single, rawSideBySide, bareSideBySide, batch, batchSize: BATCH_SIZE, producerPeakRssMb: producerMemory },
     rows: [
-      valueRow({ section: 'intake', figure: 'bare NestJS, side by side (ceiling)', value: bareSideBySide.succeededPerSec, unit: 'req/s' }),
-      ratioRow({ section: 'intake', figure: 'single: accepted (202) at 50 conns', value: single.succeededPerSec, unit: 'orders/s', ceiling, target: { atLeast: 0.7 } }),
+      valueRow({ section: 'intake', figure: 'raw intake (node:http + contracts + confirm), side by side', value: rawSideBySide.succeededPerSec, unit: 'req/s' }),
+      valueRow({ section: 'intake', figure: 'raw intake p99 latency', value: rawSideBySide.latencyMs.p99, unit: 'ms' }),
+      valueRow({ section: 'intake', figure: 'bare NestJS (no broker), side by side', value: bareSideBySide.succeededPerSec, unit: 'req/s' }),
+      ratioRow({ section: 'intake', figure: 'single: accepted (202) vs raw intake', value: single.succeededPerSec, unit: 'orders/s', ceiling: rawSideBySide.succeededPerSec, target: { atLeast: 0.8 } }),
+      ratioRow({ section: 'intake', figure: 'single: accepted (202) vs bare NestJS', value: single.succeededPerSec, unit: 'orders/s', ceiling: bareSideBySide.succeededPerSec, target: { atLeast: 0.7 } }),
       valueRow({ section: 'intake', figure: 'single: p50 latency', value: single.latencyMs.p50, unit: 'ms' }),
       valueRow({ section: 'intake', figure: 'single: p99 latency', value: single.latencyMs.p99, unit: 'ms', target: { atMost: 25 } }),
       valueRow({ section: 'intake', figure: 'single: max latency', value: single.latencyMs.max, unit: 'ms' }),
       valueRow({ section: 'intake', figure: 'single: errors (non-2xx, failed)', value: single.errors, unit: '' }),
+      cpuRow('intake', 'single', single.cpuUsPerOrder),
+      cpuRow('intake', 'raw intake', rawSideBySide.cpuUsPerOrder),
+      cpuRow('intake', 'bare NestJS', bareSideBySide.cpuUsPerOrder),
       ratioRow({ section: 'intake', figure: `batch of ${BATCH_SIZE}: accepted orders`, value: batch.ordersPerSec, unit: 'orders/s', ceiling: ceilings.publishPerSec }),
       valueRow({ section: 'intake', figure: `batch of ${BATCH_SIZE}: p99 latency per request`, value: batch.latencyMs.p99, unit: 'ms' }),
       valueRow({ section: 'intake', figure: `batch of ${BATCH_SIZE}: errors`, value: batch.errors, unit: '' }),
