@@ -25,8 +25,8 @@ describe('parseOptions', () => {
 });
 
 describe('sectionsToRun', () => {
-  it('runs intake and drain for memory, whose processes it samples', () => {
-    expect(sectionsToRun(new Set(['memory']))).toEqual(new Set(['memory', 'intake', 'drain']));
+  it('runs intake, drain and e2e for memory, whose processes it samples', () => {
+    expect(sectionsToRun(new Set(['memory']))).toEqual(new Set(['memory', 'intake', 'drain', 'e2e']));
     expect(sectionsToRun(new Set(['overhead']))).toEqual(new Set(['overhead']));
   });
 });

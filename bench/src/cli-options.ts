@@ -12,7 +12,7 @@ export const USAGE = `npm run bench -- [--quick] [--only <section>[,<section>...
 
 Sections: ${SECTIONS.join(', ')} (default: all). A section runs the ceilings it is compared with.
   --quick      short runs (3 s of HTTP load, 5,000 drained orders): a smoke test, not a measurement
-  --only       run only these sections ('memory' runs intake and drain, whose processes it samples)
+  --only       run only these sections ('memory' runs intake, drain and e2e, whose processes it samples)
   --cpu-prof   write .cpuprofile files of the apps under load to bench/results/profiles/
 `;
 
@@ -40,12 +40,13 @@ export function parseOptions(args: readonly string[]): BenchOptions | 'help' {
   return { quick, cpuProfile, sections: new Set(only ?? SECTIONS) };
 }
 
-/** What has to run for the chosen sections: memory is read from the intake and drain processes. */
+/** What has to run for the chosen sections: memory is read from the intake, drain and end-to-end processes. */
 export function sectionsToRun(chosen: ReadonlySet<Section>): Set<Section> {
   const toRun = new Set(chosen);
   if (chosen.has('memory')) {
     toRun.add('intake');
     toRun.add('drain');
+    toRun.add('e2e');
   }
   return toRun;
 }

@@ -12,7 +12,7 @@ import { renderTable } from './report/table';
 import { Ceilings, measureBrokerCeilings, runCeilings } from './sections/ceilings';
 import { BenchContext, FULL_SCALE, QUICK_SCALE } from './sections/context';
 import { runDrain } from './sections/drain';
-import { runEndToEnd } from './sections/end-to-end';
+import { IdleMemory, runEndToEnd } from './sections/end-to-end';
 import { ProducerMemory, runIntake } from './sections/intake';
 import { runOverhead } from './sections/overhead';
 import { runTracking } from './sections/tracking';
@@ -71,6 +71,7 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
     const ceilings = await ceilingsFor(context, sections, figures, rows);
     let producerMemory: ProducerMemory = {};
     let processorPeakRssMb: number | undefined;
+    let idleMemory: IdleMemory = {};
     if (sections.has('intake')) {
       const intake = await runIntake(context, ceilings);
       figures['intake'] = intake.figures;
@@ -88,14 +89,17 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
       figures['endToEnd'] = endToEnd.figures;
       rows.push(...endToEnd.rows);
       curve = endToEnd.curve;
+      idleMemory = endToEnd.idleMemory;
     }
     if (sections.has('memory')) {
-      figures['memory'] = { producerPeakRssMb: producerMemory, processorPeakRssMb };
+      figures['memory'] = { producerPeakRssMb: producerMemory, processorPeakRssMb, idleRssMb: idleMemory };
       rows.push(
         valueRow({ section: 'memory', figure: 'producer-api peak RSS after start-up', value: producerMemory.afterStartMb, unit: 'MB' }),
+        valueRow({ section: 'memory', figure: 'producer-api RSS, idle 3 s after start-up', value: idleMemory.producerRssMb, unit: 'MB' }),
+        valueRow({ section: 'memory', figure: 'termination-processor RSS, idle 3 s after start-up', value: idleMemory.processorRssMb, unit: 'MB', target: { atMost: 80 } }),
         valueRow({ section: 'memory', figure: 'producer-api peak RSS, single orders', value: producerMemory.afterSingleOrdersMb, unit: 'MB', target: { atMost: 150 } }),
         valueRow({ section: 'memory', figure: 'producer-api peak RSS, + batches', value: producerMemory.afterBatchesMb, unit: 'MB', target: { atMost: 150 } }),
-        valueRow({ section: 'memory', figure: 'termination-processor peak RSS (drain)', value: processorPeakRssMb, unit: 'MB' }),
+        valueRow({ section: 'memory', figure: 'termination-processor peak RSS (drain)', value: processorPeakRssMb, unit: 'MB', target: { atMost: 150 } }),
       );
     }
     if (sections.has('overhead')) {

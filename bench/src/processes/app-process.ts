@@ -22,6 +22,8 @@ export interface AppProcess {
   readonly logFile: string;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number | undefined;
+  /** Resident set size now (VmRSS), in MB. */
+  rssMb(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,17 +61,18 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     pid: child.pid as number,
     url,
     logFile,
-    peakRssMb: () => peakRssMbOf(child.pid as number),
+    peakRssMb: () => statusFieldMb(child.pid as number, 'VmHWM'),
+    rssMb: () => statusFieldMb(child.pid as number, 'VmRSS'),
     stop: async () => {
       await stopChild(child, exited);
     },
   };
 }
 
-/** VmHWM from /proc: the kernel's record of the process's peak RSS, so no sample can miss the peak. */
-function peakRssMbOf(pid: number): number | undefined {
+/** A memory field of /proc/<pid>/status in MB: VmHWM is the kernel's record of the peak RSS, so no sample can miss the peak. */
+function statusFieldMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;

@@ -22,6 +22,8 @@ const FIRST_RATE = 500;
 const DEPTH_SAMPLE_MS = 250;
 const SETTLE_TIMEOUT_MS = 180_000;
 const LEDGER_PAGE = 100_000;
+/** How long the system idles after start-up before its idle memory is read. */
+const IDLE_SETTLE_MS = 3_000;
 
 interface LedgerEntry {
   readonly orderId: string;
@@ -162,7 +164,12 @@ async function measurePoint(context: BenchContext, system: System, share: number
  * accepted → applied time (its 202's `acceptedAt` against its `appliedAt` in the backend's ledger),
  * and each process's CPU time per order, the load generator's included.
  */
-export async function runEndToEnd(context: BenchContext): Promise<SectionResult & { curve: { sustainablePerSec: number; points: CurvePoint[] } }> {
+export interface IdleMemory {
+  readonly processorRssMb?: number;
+  readonly producerRssMb?: number;
+}
+
+export async function runEndToEnd(context: BenchContext): Promise<SectionResult & { curve: { sustainablePerSec: number; points: CurvePoint[] }; idleMemory: IdleMemory }> {
   const prefix = `${context.runPrefix}.e2e`;
   const apps: AppProcess[] = [];
   try {
@@ -187,13 +194,16 @@ export async function runEndToEnd(context: BenchContext): Promise<SectionResult 
       ),
       accepted: 0,
     };
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+    const idleMemory = { processorRssMb: processor.rssMb(), producerRssMb: producer.rssMb() };
     const { rate: sustainable, holds } = await findSustainableRate(context, system);
     const points = [];
     for (const share of CURVE_SHARES) points.push(await measurePoint(context, system, share, sustainable));
     const half = points.find((point) => point.shareOfSustainable === 0.5);
     return {
       curve: { sustainablePerSec: sustainable, points },
-      figures: { sustainablePerSec: sustainable, holds: holds.map(({ depth, ...hold }) => ({ ...hold, depthSamples: depth.length, lastDepth: depth.at(-1)?.depth })), points },
+      idleMemory,
+      figures: { idleMemory, sustainablePerSec: sustainable, holds: holds.map(({ depth, ...hold }) => ({ ...hold, depthSamples: depth.length, lastDepth: depth.at(-1)?.depth })), points },
       rows: [
         valueRow({ section: 'end-to-end', figure: `sustainable rate (queue flat for ${holdSec(context).search} s)`, value: sustainable, unit: 'orders/s' }),
         ...points.flatMap((point) => {

@@ -45,7 +45,7 @@ export async function runOverhead(context: BenchContext): Promise<SectionResult>
     rows: [
       valueRow({ section: 'overhead', figure: 'intake, metrics on + LOG_LEVEL=info', value: instrumented.succeededPerSec, unit: 'orders/s' }),
       valueRow({ section: 'overhead', figure: 'intake, MONITORING_ENABLED=false + warn', value: uninstrumented.succeededPerSec, unit: 'orders/s' }),
-      valueRow({ section: 'overhead', figure: 'cost of metrics + logging', value: cost === undefined ? undefined : cost * 100, unit: '%', target: { atMost: 5 } }),
+      valueRow({ section: 'overhead', figure: 'cost of metrics + logging', value: cost === undefined ? undefined : cost * 100, unit: '%', target: { atMost: 3 } }),
     ],
   };
 }
