@@ -10,7 +10,7 @@ export const BENCH_QUEUE_SETTINGS = { QUEUE_MAX_LENGTH: 10_000_000, QUEUE_DELIVE
 const PROCESSOR_RETRY_STEPS = 3;
 
 export async function connectBroker(): Promise<ChannelModel> {
-  const connection = await amqplib.connect(BROKER_URL);
+  const connection = await amqplib.connect(BROKER_URL, { noDelay: true });
   connection.on('error', () => undefined);
   return connection;
 }

@@ -14,7 +14,7 @@ const BODY_LIMIT_BYTES = 1_048_576;
 async function main(): Promise<void> {
   const exchange = required('RAW_EXCHANGE');
   const routingKey = required('RAW_ROUTING_KEY');
-  const connection = await amqplib.connect(required('RABBITMQ_URL'));
+  const connection = await amqplib.connect(required('RABBITMQ_URL'), { noDelay: true });
   const channel = await connection.createConfirmChannel();
   const publishConfirmed = (envelope: OrderEnvelope) =>
     new Promise<void>((resolve, reject) => {

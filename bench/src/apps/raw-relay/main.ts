@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const prefetch = Number(required('RAW_PREFETCH'));
   const backend = new URL('/api/v1/orders', required('BACKEND_URL'));
   const agent = new Agent({ keepAlive: true, maxSockets: prefetch });
-  const connection = await amqplib.connect(required('RABBITMQ_URL'));
+  const connection = await amqplib.connect(required('RABBITMQ_URL'), { noDelay: true });
   const channel = await connection.createChannel();
   await channel.prefetch(prefetch);
 
