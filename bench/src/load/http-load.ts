@@ -7,8 +7,6 @@ export interface HttpLoad {
   readonly body: string;
   readonly connections: number;
   readonly durationSec: number;
-  /** Requests per second across all connections; closed-loop (as fast as answers come) when absent. */
-  readonly overallRate?: number;
   /** Sees every answer's status and body, e.g. to count accepted items or collect order ids. */
   readonly onResponse?: (status: number, body: string) => void;
 }
@@ -41,7 +39,6 @@ export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadRun> {
     connections: load.connections,
     duration: load.durationSec,
     timeout: 10,
-    ...(load.overallRate ? { overallRate: load.overallRate } : {}),
     requests: [
       {
         method: 'POST',

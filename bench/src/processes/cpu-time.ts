@@ -61,13 +61,6 @@ export function cpuPerOrderUs(before: CpuSnapshot, after: CpuSnapshot, orders: n
   return perOrderUs(cpuSpentMs(before, after), orders);
 }
 
-/** Runs a phase and charges each process's CPU time to the orders the phase reports it handled. */
-export async function meterPhase<T>(processes: readonly MeteredProcess[], phase: () => Promise<T>, ordersOf: (result: T) => number): Promise<{ result: T; cpuUsPerOrder: Record<string, number> }> {
-  const before = cpuSnapshot(processes);
-  const result = await phase();
-  return { result, cpuUsPerOrder: cpuPerOrderUs(before, cpuSnapshot(processes), ordersOf(result)) };
-}
-
 /**
  * The process listening on a local TCP port (the broker on 5672): its socket's inode from
  * /proc/net/tcp{,6}, then the process holding that inode among its file descriptors.

@@ -1,5 +1,6 @@
 import { ENVELOPE_VERSION, encodeEnvelope, OrderEnvelope, parseOrderRequest, parseStrictJson } from '@bss/contracts';
 import { envelopePublishOptions } from '@bss/messaging';
+import { requiredEnv } from '../required-env';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -12,9 +13,9 @@ const BODY_LIMIT_BYTES = 1_048_576;
  * 202 follows the broker's confirm. No framework, no metrics, no logs, no idempotency store.
  */
 async function main(): Promise<void> {
-  const exchange = required('RAW_EXCHANGE');
-  const routingKey = required('RAW_ROUTING_KEY');
-  const connection = await amqplib.connect(required('RABBITMQ_URL'), { noDelay: true });
+  const exchange = requiredEnv('RAW_EXCHANGE');
+  const routingKey = requiredEnv('RAW_ROUTING_KEY');
+  const connection = await amqplib.connect(requiredEnv('RABBITMQ_URL'), { noDelay: true });
   const channel = await connection.createConfirmChannel();
   const publishConfirmed = (envelope: OrderEnvelope) =>
     new Promise<void>((resolve, reject) => {
@@ -70,12 +71,6 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.listen(Number(process.env['PORT'] ?? 8198), process.env['HOST'] ?? '127.0.0.1');
   process.once('SIGTERM', () => server.close(() => void connection.close().finally(() => process.exit(0))));
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
 }
 
 main().catch((error: Error) => {

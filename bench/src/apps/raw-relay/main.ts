@@ -1,3 +1,4 @@
+import { requiredEnv } from '../required-env';
 import amqplib, { ConsumeMessage } from 'amqplib';
 import { Agent, createServer, request } from 'node:http';
 
@@ -7,11 +8,11 @@ import { Agent, createServer, request } from 'node:http';
  * otherwise. No decoding, validation, budget, retries, metrics, logs or lifecycle events.
  */
 async function main(): Promise<void> {
-  const queue = required('RAW_QUEUE');
-  const prefetch = Number(required('RAW_PREFETCH'));
-  const backend = new URL('/api/v1/orders', required('BACKEND_URL'));
+  const queue = requiredEnv('RAW_QUEUE');
+  const prefetch = Number(requiredEnv('RAW_PREFETCH'));
+  const backend = new URL('/api/v1/orders', requiredEnv('BACKEND_URL'));
   const agent = new Agent({ keepAlive: true, maxSockets: prefetch });
-  const connection = await amqplib.connect(required('RABBITMQ_URL'), { noDelay: true });
+  const connection = await amqplib.connect(requiredEnv('RABBITMQ_URL'), { noDelay: true });
   const channel = await connection.createChannel();
   await channel.prefetch(prefetch);
 
@@ -32,12 +33,6 @@ async function main(): Promise<void> {
   const probe = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
   probe.listen(Number(process.env['PORT'] ?? 8197), process.env['HOST'] ?? '127.0.0.1');
   process.once('SIGTERM', () => probe.close(() => void connection.close().finally(() => process.exit(0))));
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
 }
 
 main().catch((error: Error) => {
