@@ -25,8 +25,13 @@ describe('runOpenLoop', () => {
     expect(run.succeeded).toBe(200);
     expect(run.statusCodes).toEqual({ '202': 200 });
     expect(bodies[0]).toBe('{"ok":true}');
-    const gaps = arrivals.slice(1).map((at, index) => at - arrivals[index]);
-    expect(Math.max(...gaps)).toBeLessThan(50);
+    // Spread over the second, not sent in a burst; the median gap ignores a stall of this shared machine.
+    const gaps = arrivals
+      .slice(1)
+      .map((at, index) => at - arrivals[index])
+      .sort((a, b) => a - b);
+    expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeGreaterThan(800);
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(15);
   });
 
   it('counts a slow answer from when its request was due, not from when a connection was free', async () => {

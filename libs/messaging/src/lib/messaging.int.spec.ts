@@ -292,6 +292,23 @@ describe('messaging against the real broker', () => {
       expect(settled.map(({ done }) => done)).toEqual(Array.from({ length: 20 }, () => 'ack'));
     });
 
+    it('declares its queue again and consumes it after the broker cancels it (the queue was deleted)', async () => {
+      const publisher = await readyPublisher();
+      const seen: string[] = [];
+      const consumer = await consumeWith(async (message) => {
+        seen.push(message.messageId ?? '');
+        return { kind: 'ack' };
+      });
+      await probe.onChannel((channel) => channel.deleteQueue(names.queueFor('MNP')));
+      const consumers = await eventually(() => probe.consumerCount(names.queueFor('MNP')).catch(() => 0), (count) => count === 1);
+      expect(consumers).toBe(1);
+      const envelope = envelopeOf('MNP');
+      await publisher.publishOrder(envelope);
+      await eventually(async () => seen, (ids) => ids.includes(envelope.id));
+      expect(consumer.isConsuming()).toBe(true);
+      await consumer.stop(1000);
+    });
+
     it('dead-letters with the reason, the last error and the attempts, then keeps consuming', async () => {
       const publisher = await readyPublisher();
       const poison = envelopeOf('MNP');

@@ -75,6 +75,11 @@ export interface OrderConsumerOptions {
  */
 const REPUBLISH_CONFIRM_TIMEOUT_MS = 30_000;
 
+/** A pause before consuming again after the broker's cancel, so a queue being recreated has a moment. */
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+const AMQP_NOT_FOUND = 404;
+
 /** Headers a dead letter carries so that an operator can see why it failed and replay it. */
 export const DEAD_LETTER_HEADERS = {
   reason: 'x-dead-letter-reason',
@@ -123,18 +128,40 @@ export class OrderConsumer {
       setup: async (channel) => {
         await this.topology.afterConnect();
         await channel.prefetch(this.options.prefetch);
-        const { consumerTag } = await channel.consume(
-          this.options.queue,
-          (message) => this.onDelivery(channel, message),
-          { noAck: false },
-        );
-        this.consumerTags.set(channel, consumerTag);
         channel.once('close', () => {
           this.consumerTags.delete(channel);
           this.closedChannels.add(channel);
         });
+        await this.subscribe(channel);
       },
     });
+  }
+
+  private async subscribe(channel: Channel): Promise<void> {
+    try {
+      const { consumerTag } = await channel.consume(this.options.queue, (message) => this.onDelivery(channel, message), { noAck: false });
+      this.consumerTags.set(channel, consumerTag);
+    } catch (error) {
+      if ((error as { code?: number }).code === AMQP_NOT_FOUND) this.topology.redeclareBeforeNextUse();
+      throw error;
+    }
+  }
+
+  /**
+   * The broker cancels a consumer when its queue is deleted; until it consumes again the processor is
+   * not ready. The queue is declared again (waiting for it, as on the first start) and consumed on the
+   * same channel; should that fail, the channel error reconnects and the setup does the same.
+   */
+  private resubscribeAfterCancel(channel: Channel): void {
+    this.consumerTags.delete(channel);
+    this.topology.redeclareBeforeNextUse();
+    setTimeout(() => {
+      if (this.stopping || this.closedChannels.has(channel)) return;
+      this.topology
+        .afterConnect()
+        .then(() => this.subscribe(channel))
+        .catch((error: Error) => this.logger.warn({ queue: this.options.queue, err: error.message }, 'consuming again after a cancel failed; the reconnect restores it'));
+    }, RESUBSCRIBE_DELAY_MS).unref();
   }
 
   /** Messages being processed right now. */
@@ -168,7 +195,8 @@ export class OrderConsumer {
 
   private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
     if (message === null) {
-      this.logger.warn({ queue: this.options.queue }, 'consumer cancelled by the broker; reconnecting');
+      this.logger.warn({ queue: this.options.queue }, 'consumer cancelled by the broker; consuming again');
+      this.resubscribeAfterCancel(channel);
       return;
     }
     if (this.stopping) {

@@ -37,6 +37,14 @@ export class TopologyKeeper {
     await this.first;
   }
 
+  /**
+   * The broker said a queue is missing (deleted by an operator, or lost): the next use must wait for
+   * the declaration, or consuming fails again at once and every reconnect ends the same way.
+   */
+  redeclareBeforeNextUse(): void {
+    this.declaredOnce = false;
+  }
+
   private async declareUntilDone(): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -48,6 +48,10 @@ export class BrokerProbe {
     return this.onChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
   }
 
+  async consumerCount(queue: string): Promise<number> {
+    return this.onChannel(async (channel) => (await channel.checkQueue(queue)).consumerCount);
+  }
+
   /** Takes up to `max` messages off a queue (acked), in order. */
   async drain(queue: string, max = 10_000): Promise<GetMessage[]> {
     return this.onChannel(async (channel) => {
