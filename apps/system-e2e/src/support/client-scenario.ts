@@ -84,7 +84,7 @@ export async function runClientScenario(scenario: ClientScenario): Promise<Clien
     monitor.start();
     const fault = scenario.fault(context).finally(() => (faultEndedAt = Date.now()));
     const [records] = await Promise.all([load, fault]);
-    const deadLetters = await settle(scenario, context, records);
+    const deadLetters = await settle(scenario, context, records, logs);
     await monitor.stop();
     await scenario.afterDrain?.(context);
     const ledger = await readLedger(system);
@@ -132,7 +132,7 @@ const RETRY_STEPS_TO_WATCH = 8;
  * Dead letters are counted while waiting (nothing taken off and put back, which would count towards
  * the queue's delivery limit) and taken off at the end.
  */
-async function settle(scenario: ClientScenario, context: ScenarioContext, records: readonly ClientOrderRecord[]): Promise<DeadLetter[]> {
+async function settle(scenario: ClientScenario, context: ScenarioContext, records: readonly ClientOrderRecord[], logs: ReadonlyMap<string, readonly string[]>): Promise<DeadLetter[]> {
   const accepted = new Set(records.filter((record) => record.acceptedOrderId).map((record) => record.order.correlationId));
   const deadline = Date.now() + (scenario.settleTimeoutMs ?? 120_000);
   let previousLedgerSize = -1;
@@ -147,12 +147,41 @@ async function settle(scenario: ClientScenario, context: ScenarioContext, record
     const waiting = await withProbe(scenario.brokerUrls, (probe) => readyInWorkQueues(probe, context.names)).catch(() => Infinity);
     stablePolls = ledger.length === previousLedgerSize ? stablePolls + 1 : 0;
     previousLedgerSize = ledger.length;
-    if ((applied + dead >= accepted.size && waiting === 0 && stablePolls >= 2) || Date.now() > deadline) break;
+    if (applied + dead >= accepted.size && waiting === 0 && stablePolls >= 2) break;
+    if (Date.now() > deadline) {
+      await reportUnsettled(scenario, context, logs, { accepted: accepted.size, applied, dead });
+      break;
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   if (scenario.deadLetters) return scenario.deadLetters(context);
   const messages = await withProbe(scenario.brokerUrls, (probe) => probe.drain(context.names.deadLetterQueue));
   return messages.map(deadLetterOf);
+}
+
+/**
+ * The run did not settle in time, so the audit will count orders as lost: what each work queue holds
+ * and who consumes it, and what each app logged last, are what tell a stuck consumer from a lost order.
+ */
+async function reportUnsettled(
+  scenario: ClientScenario,
+  context: ScenarioContext,
+  logs: ReadonlyMap<string, readonly string[]>,
+  counts: { accepted: number; applied: number; dead: number },
+): Promise<void> {
+  const queues = await withProbe(scenario.brokerUrls, (probe) =>
+    Promise.all(
+      ORDER_TYPES.map(async (type) => {
+        const queue = context.names.queueFor(type);
+        const [ready, consumers] = await Promise.all([probe.messageCount(queue).catch(() => 'missing'), probe.consumerCount(queue).catch(() => 'missing')]);
+        return `  ${queue}: ${ready} ready, ${consumers} consumers`;
+      }),
+    ),
+  ).catch((error: Error) => [`  queues unreadable: ${error.message}`]);
+  const tails = context.system.apps.flatMap((app) => [`  ${app.name}:`, ...(logs.get(app.name) ?? []).slice(-8).map((line) => `    ${line.slice(0, 300)}`)]);
+  process.stderr.write(
+    [`[chaos] ${scenario.title}: not settled after ${scenario.settleTimeoutMs ?? 120_000} ms (accepted ${counts.accepted}, applied ${counts.applied}, dead-lettered ${counts.dead})`, ...queues, ...tails, ''].join('\n'),
+  );
 }
 
 /** Messages ready in the order queues and the retry and deferral queues, those that exist. */
