@@ -1,4 +1,4 @@
-export const SECTIONS = ['ceilings', 'intake', 'drain', 'e2e', 'memory', 'overhead', 'tracking'] as const;
+export const SECTIONS = ['ceilings', 'intake', 'drain', 'e2e', 'memory', 'overhead', 'tracking', 'scale', 'breadth'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -11,7 +11,8 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [--quick] [--only <section>[,<section>...]] [--cpu-prof]
 
 Sections: ${SECTIONS.join(', ')} (default: all). A section runs the ceilings it is compared with.
-  --quick      short runs (3 s of HTTP load, 5,000 drained orders): a smoke test, not a measurement
+  --quick      short runs (3 s of HTTP load, 5,000 drained orders, a backlog of 20,000, one generated type):
+               a smoke test, not a measurement
   --only       run only these sections ('memory' runs intake, drain and e2e, whose processes it samples)
   --cpu-prof   write .cpuprofile files of the apps under load to bench/results/profiles/
 `;

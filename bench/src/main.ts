@@ -14,7 +14,9 @@ import { BenchContext, FULL_SCALE, QUICK_SCALE } from './sections/context';
 import { runDrain } from './sections/drain';
 import { IdleMemory, runEndToEnd } from './sections/end-to-end';
 import { ProducerMemory, runIntake } from './sections/intake';
+import { runBreadth } from './sections/breadth';
 import { runOverhead } from './sections/overhead';
+import { runScale } from './sections/scale';
 import { runTracking } from './sections/tracking';
 
 const WORKSPACE = process.cwd();
@@ -55,6 +57,7 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
     scale: options.quick ? QUICK_SCALE : FULL_SCALE,
     connection,
     runPrefix: `bench.${runId}`,
+    workspaceDir: WORKSPACE,
     distAppsDir: join(WORKSPACE, 'dist/apps'),
     distBenchDir: join(WORKSPACE, 'dist/bench'),
     logDir: mkdtempSync(join(tmpdir(), 'bss-bench-')),
@@ -111,6 +114,16 @@ async function runBench(options: BenchOptions): Promise<{ rows: ResultRow[]; rep
       const tracking = await runTracking(context);
       figures['tracking'] = tracking.figures;
       rows.push(...tracking.rows);
+    }
+    if (sections.has('scale')) {
+      const scale = await runScale(context);
+      figures['scale'] = scale.figures;
+      rows.push(...scale.rows);
+    }
+    if (sections.has('breadth')) {
+      const breadth = await runBreadth(context);
+      figures['breadth'] = breadth.figures;
+      rows.push(...breadth.rows);
     }
   } finally {
     await connection.close();

@@ -70,7 +70,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
 }
 
 /** A memory field of /proc/<pid>/status in MB: VmHWM is the kernel's record of the peak RSS, so no sample can miss the peak. */
-function statusFieldMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+export function statusFieldMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;

@@ -1,4 +1,4 @@
-import { drainRate, judge, lowestCeiling, overheadCost, perSecond, ratio } from './statistics';
+import { drainRate, earlyDrainRate, judge, lowestCeiling, overheadCost, perSecond, ratio } from './statistics';
 
 describe('rates and ratios', () => {
   it('turns a count over milliseconds into a rate per second', () => {
@@ -59,5 +59,25 @@ describe('judge', () => {
   it('cannot judge without a target or a figure', () => {
     expect(judge(1, undefined)).toBe('n/a');
     expect(judge(undefined, { atMost: 1 })).toBe('n/a');
+  });
+});
+
+describe('earlyDrainRate', () => {
+  const samples = [
+    { atMs: 0, depth: 1000 },
+    { atMs: 1000, depth: 1000 },
+    { atMs: 2000, depth: 900 },
+    { atMs: 3000, depth: 800 },
+    { atMs: 4000, depth: 600 },
+  ];
+
+  it('measures from the first drop over the window only', () => {
+    expect(earlyDrainRate(samples, 1000)).toBe(100);
+    expect(earlyDrainRate(samples, 10_000)).toBe(150);
+  });
+
+  it('is undefined when the queue never shrank', () => {
+    expect(earlyDrainRate(samples.slice(0, 2), 1000)).toBeUndefined();
+    expect(earlyDrainRate([], 1000)).toBeUndefined();
   });
 });

@@ -57,3 +57,16 @@ export function describeTarget(target: Target | undefined, unit = ''): string {
   if (target === undefined) return '';
   return 'atLeast' in target ? `≥ ${target.atLeast}${unit}` : `≤ ${target.atMost}${unit}`;
 }
+
+/**
+ * The drain rate over the first `windowMs` after the queue began to shrink: what an operator sees
+ * early in a drain and predicts the rest from. Undefined when the queue did not shrink in the window.
+ */
+export function earlyDrainRate(samples: readonly DepthSample[], windowMs: number): number | undefined {
+  if (samples.length === 0) return undefined;
+  const started = samples.find((sample) => sample.depth < samples[0].depth);
+  if (!started) return undefined;
+  const inWindow = samples.filter((sample) => sample.atMs >= started.atMs && sample.atMs <= started.atMs + windowMs);
+  const last = inWindow[inWindow.length - 1];
+  return perSecond(started.depth - last.depth, last.atMs - started.atMs);
+}

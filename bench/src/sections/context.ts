@@ -9,10 +9,14 @@ export interface RunScale {
   readonly warmUpSec: number;
   readonly ceilingMessages: number;
   readonly drainMessages: number;
+  /** Orders waiting in one queue in the cost-at-scale run. */
+  readonly backlogOrders: number;
+  /** Order types generated on top of the four in the breadth run. */
+  readonly extraTypes: number;
 }
 
-export const FULL_SCALE: RunScale = { httpDurationSec: 10, warmUpSec: 2, ceilingMessages: 50_000, drainMessages: 50_000 };
-export const QUICK_SCALE: RunScale = { httpDurationSec: 3, warmUpSec: 1, ceilingMessages: 10_000, drainMessages: 5_000 };
+export const FULL_SCALE: RunScale = { httpDurationSec: 10, warmUpSec: 2, ceilingMessages: 50_000, drainMessages: 50_000, backlogOrders: 1_000_000, extraTypes: 6 };
+export const QUICK_SCALE: RunScale = { httpDurationSec: 3, warmUpSec: 1, ceilingMessages: 10_000, drainMessages: 5_000, backlogOrders: 20_000, extraTypes: 1 };
 
 /** The load: 50 connections. */
 export const HTTP_CONNECTIONS = 50;
@@ -22,6 +26,8 @@ export interface BenchContext {
   readonly connection: ChannelModel;
   /** Unique per run: every queue and exchange the run declares starts with it. */
   readonly runPrefix: string;
+  /** The workspace the benchmark runs in (the breadth run copies it). */
+  readonly workspaceDir: string;
   /** dist/apps: the product's built apps. */
   readonly distAppsDir: string;
   /** dist/bench: the benchmark's own apps (bare intake, instant processor). */

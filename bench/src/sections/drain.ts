@@ -48,16 +48,21 @@ export async function startBackend(context: BenchContext, label: string): Promis
   return startAppProcess({ name: `backend-simulator-${label}`, bundle: appBundle(context, 'backend-simulator'), port, env: UNLIMITED_BACKEND_ENV, logDir: context.logDir });
 }
 
-async function sampleUntilEmpty(connection: ChannelModel, queue: string): Promise<DepthSample[]> {
+/** Samples the queue's depth until it is empty or the time is up. */
+export async function sampleUntilEmpty(
+  connection: ChannelModel,
+  queue: string,
+  { intervalMs = DEPTH_SAMPLE_INTERVAL_MS, timeoutMs = DRAIN_TIMEOUT_MS } = {},
+): Promise<DepthSample[]> {
   const channel = await connection.createChannel();
   const samples: DepthSample[] = [];
-  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  const deadline = performance.now() + timeoutMs;
   try {
     while (performance.now() < deadline) {
       const depth = await readyMessages(channel, queue);
       samples.push({ atMs: performance.now(), depth });
       if (depth === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, DEPTH_SAMPLE_INTERVAL_MS));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
     return samples;
   } finally {
@@ -146,7 +151,7 @@ function rawRelayExtras(): DrainExtras {
 }
 
 /** A fresh trivial backend per run, so its call count is that run's. */
-async function withTrivialBackend<T>(context: BenchContext, use: (backend: AppProcess) => Promise<T>): Promise<T> {
+export async function withTrivialBackend<T>(context: BenchContext, use: (backend: AppProcess) => Promise<T>): Promise<T> {
   const [port] = await freePorts(1);
   const backend = await startAppProcess({ name: 'trivial-backend', bundle: benchBundle(context, 'trivial-backend'), port, env: {}, logDir: context.logDir });
   try {
