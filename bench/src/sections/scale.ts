@@ -33,10 +33,15 @@ interface DrainFigures {
   readonly cpuUsPerOrder: Record<string, number>;
 }
 
-async function measureIntake(context: BenchContext, producer: AppProcess): Promise<HttpLoadResult> {
+type IntakeFigures = HttpLoadResult & { readonly cpuUsPerOrder: Record<string, number> };
+
+async function measureIntake(context: BenchContext, producer: AppProcess): Promise<IntakeFigures> {
   const load = { url: `${producer.url}/api/v1/orders`, body: orderRequestBody(), connections: HTTP_CONNECTIONS };
   await runHttpLoad({ ...load, durationSec: context.scale.warmUpSec });
-  return summarizeRuns([await runHttpLoad({ ...load, durationSec: context.scale.httpDurationSec })]);
+  const processes = metered(context, { name: 'producer-api', pid: producer.pid });
+  const before = cpuSnapshot(processes);
+  const result = summarizeRuns([await runHttpLoad({ ...load, durationSec: context.scale.httpDurationSec })]);
+  return { ...result, cpuUsPerOrder: cpuPerOrderUs(before, cpuSnapshot(processes), result.succeeded) };
 }
 
 async function depthOf(context: BenchContext, queue: string): Promise<number> {
@@ -123,9 +128,9 @@ export async function runScale(context: BenchContext): Promise<SectionResult> {
 interface ScaleFigures {
   readonly backlog: number;
   readonly fillPerSec?: number;
-  readonly emptyIntake: HttpLoadResult;
+  readonly emptyIntake: IntakeFigures;
   readonly emptyDrain: DrainFigures;
-  readonly backlogIntake: HttpLoadResult;
+  readonly backlogIntake: IntakeFigures;
   readonly backlogDrain: DrainFigures;
   readonly beforeFill: BrokerFootprint;
   readonly withBacklog: BrokerFootprint;
@@ -146,6 +151,8 @@ function scaleResult(figures: ScaleFigures): SectionResult {
       valueRow({ section: 'scale', figure: 'intake p99, empty queue', value: emptyIntake.latencyMs.p99, unit: 'ms' }),
       ratioRow({ section: 'scale', figure: `intake p99, ${orders} (vs empty)`, value: backlogIntake.latencyMs.p99, unit: 'ms', ceiling: emptyIntake.latencyMs.p99, target: { atMost: 1 + BACKLOG_TOLERANCE } }),
       ratioRow({ section: 'scale', figure: `intake accepted, ${orders} (vs empty)`, value: backlogIntake.succeededPerSec, unit: 'orders/s', ceiling: emptyIntake.succeededPerSec, target: { atLeast: 1 - BACKLOG_TOLERANCE } }),
+      cpuRow('scale', 'intake, empty queue', emptyIntake.cpuUsPerOrder),
+      cpuRow('scale', `intake, ${orders}`, backlogIntake.cpuUsPerOrder),
       valueRow({ section: 'scale', figure: `drain, empty queue (${emptyDrain.orders.toLocaleString('en-US')} from intake)`, value: emptyDrain.perSec, unit: 'orders/s' }),
       ratioRow({ section: 'scale', figure: `drain, ${orders} (vs empty)`, value: backlogDrain.perSec, unit: 'orders/s', ceiling: emptyDrain.perSec, target: { atLeast: 1 - BACKLOG_TOLERANCE } }),
       cpuRow('scale', 'backlog drain', backlogDrain.cpuUsPerOrder),
