@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions, USAGE } from './cli/options';
+import { runPlanCommand } from './plan/plan-command';
 import { renderHtmlReport } from './report/html-report';
 import { terminalSummary } from './report/terminal-summary';
 import { DEFAULT_DIST_APPS_DIR } from './run/launch';
@@ -29,6 +30,7 @@ function progressReporter(): (progress: Progress) => void {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'plan') return runPlanCommand(process.argv.slice(3));
   const options = parseOptions(process.argv.slice(2));
   if (options === 'help') {
     process.stdout.write(USAGE);

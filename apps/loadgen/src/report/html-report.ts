@@ -1,10 +1,8 @@
 import { OrderType } from '@bss/contracts';
 import { RunResult } from '../run/run-load';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
-import { barChart, escapeHtml, lineChart } from './svg-charts';
+import { barChart, escapeHtml, lineChart, REPORT_STYLE, TYPE_COLORS } from './svg-charts';
 import { LatencySummary } from '@bss/observability';
-
-const TYPE_COLORS: Record<string, string> = { SUBSCRIPTION: '#2563eb', MNP: '#db2777', CHANGE: '#059669', TERMINATION: '#d97706' };
 
 export interface ReportInput {
   readonly generatedAt: string;
@@ -78,19 +76,8 @@ export function renderHtmlReport(input: ReportInput): string {
   const profile = input.runs[0]?.run.profile ?? '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Load leveling report — ${escapeHtml(input.generatedAt)}</title>
-<style>
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #111827; background: #fff; }
-  h1 { font-size: 22px; margin: 0 0 4px; } .meta { color: #6b7280; margin-bottom: 16px; }
-  .runs { display: grid; grid-template-columns: repeat(${Math.max(1, input.runs.length)}, minmax(560px, 1fr)); gap: 24px; }
-  .run { border: 1px solid #e5e7eb; border-radius: 8px; padding: 16px; }
-  .run h2 { font-size: 18px; margin: 0 0 8px; } .checks { list-style: none; padding: 0; margin: 0 0 12px; }
-  .pass { color: #047857; } .fail { color: #b91c1c; }
-  table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid #f3f4f6; }
-  td { font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; }
-  figure { margin: 8px 0 16px; } figcaption { font-weight: 600; margin-bottom: 4px; }
-  .grid { stroke: #e5e7eb; } .tick, .legend, .guide-label { font-size: 11px; fill: #4b5563; }
-  .guide { stroke: #111827; stroke-dasharray: 4 4; }
-</style></head>
+<style>${REPORT_STYLE}
+  .runs { display: grid; grid-template-columns: repeat(${Math.max(1, input.runs.length)}, minmax(560px, 1fr)); gap: 24px; }</style></head>
 <body>
 <h1>Queue-based load leveling: verification report</h1>
 <div class="meta">${escapeHtml(profile)} · generated ${escapeHtml(input.generatedAt)} · ${escapeHtml(input.machine)}</div>

@@ -13,6 +13,22 @@ export interface ChartOptions {
   readonly height?: number;
 }
 
+export const TYPE_COLORS: Record<string, string> = { SUBSCRIPTION: '#2563eb', MNP: '#db2777', CHANGE: '#059669', TERMINATION: '#d97706' };
+
+/** The look of every report page (the run report, the capacity plan), for the charts below and their tables. */
+export const REPORT_STYLE = `
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #111827; background: #fff; }
+  h1 { font-size: 22px; margin: 0 0 4px; } .meta { color: #6b7280; margin-bottom: 16px; }
+  .run { border: 1px solid #e5e7eb; border-radius: 8px; padding: 16px; }
+  .run h2 { font-size: 18px; margin: 0 0 8px; } .checks { list-style: none; padding: 0; margin: 0 0 12px; }
+  .pass { color: #047857; } .fail { color: #b91c1c; }
+  table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid #f3f4f6; }
+  td { font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; }
+  figure { margin: 8px 0 16px; } figcaption { font-weight: 600; margin-bottom: 4px; }
+  .grid { stroke: #e5e7eb; } .tick, .legend, .guide-label { font-size: 11px; fill: #4b5563; }
+  .guide { stroke: #111827; stroke-dasharray: 4 4; }
+`;
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
