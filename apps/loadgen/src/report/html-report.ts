@@ -1,4 +1,5 @@
 import { OrderType } from '@bss/contracts';
+import { measuredDepth, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
 import { barChart, escapeHtml, lineChart, REPORT_STYLE, TYPE_COLORS } from './svg-charts';
@@ -16,6 +17,26 @@ function ms(value: number | undefined): string {
 
 function latencyRow(name: string, latency: LatencySummary): string {
   return `<tr><th>${name}</th><td>${ms(latency.p50)}</td><td>${ms(latency.p90)}</td><td>${ms(latency.p99)}</td><td>${ms(latency.max)}</td><td>${latency.count}</td></tr>`;
+}
+
+const signed = (error: number | undefined) => (error === undefined ? '–' : `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)} %`);
+
+/** The capacity planner's prediction of this run (its settings and profile only) beside what the run measured. */
+function predictionSection(prediction: PredictionCheck, run: RunResult, length: number): string {
+  const { predicted, measured } = prediction;
+  return `<table class="prediction"><caption>Capacity planner (simulated from the settings, not run) vs this run</caption>
+    <tr><th></th><th>predicted</th><th>measured</th><th>off by</th></tr>
+    <tr><th>peak depth, all types</th><td>${Math.round(predicted.peakDepth)}</td><td>${Math.round(measured.peakDepth)}</td><td>${signed(prediction.peakDepthError)}</td></tr>
+    <tr><th>drain time from the peak</th><td>${predicted.drainSec ?? '–'} s</td><td>${measured.drainSec ?? '–'} s</td><td>${signed(prediction.drainError)}</td></tr>
+  </table>
+  ${lineChart({
+    title: 'Queue depth, all types: planner vs measured',
+    yLabel: 'orders',
+    series: [
+      { name: 'planner', color: '#9ca3af', values: prediction.predictedDepth.slice(0, length) },
+      { name: 'measured', color: '#111827', values: measuredDepth(run).slice(0, length) },
+    ],
+  })}`;
 }
 
 function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): string {
@@ -55,6 +76,7 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     guide: { value: capacity, label: `capacity ${capacity}/s` },
   })}
   ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (orders waiting, sampled every second)', yLabel: 'orders', series: depthSeries }) : ''}
+  ${verdict.prediction ? predictionSection(verdict.prediction, run, series.seconds.length) : ''}
   ${lineChart({ title: 'Backend errors', yLabel: 'errors / s', series: [{ name: 'errors (503, 504)', color: '#7c3aed', values: series.backendErrors }] })}
   ${barChart({
     title: 'Latency percentiles',

@@ -1,4 +1,5 @@
 import { ORDER_TYPES } from '@bss/contracts';
+import { PREDICTION_TOLERANCE, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
 import { denseSeries, smoothingFactor } from './statistics';
 import { LatencySummary, summarizeLatencies } from '@bss/observability';
@@ -19,6 +20,8 @@ export interface Verdict {
   readonly drainSeconds: number;
   readonly backendErrorRate: number;
   readonly accounting: RunResult['accounting'];
+  /** The capacity planner's prediction of this run, when its settings were known (a launched queue run). */
+  readonly prediction?: PredictionCheck;
   readonly checks: { readonly name: string; readonly passed: boolean; readonly detail: string }[];
 }
 
@@ -43,7 +46,7 @@ export function alignedSeries(run: RunResult): { seconds: number[]; offered: num
   };
 }
 
-export function judge(run: RunResult): Verdict {
+export function judge(run: RunResult, prediction?: PredictionCheck): Verdict {
   const series = alignedSeries(run);
   const backendPeakRatio = Math.max(
     0,
@@ -64,6 +67,7 @@ export function judge(run: RunResult): Verdict {
     drainSeconds: Math.max(0, (run.drainedAtMs - run.sendEndedAtMs) / 1000),
     backendErrorRate: backendRequests === 0 ? 0 : backendErrors / backendRequests,
     accounting: run.accounting,
+    ...(prediction ? { prediction } : {}),
   };
   const checks =
     run.mode === 'queue'
@@ -72,12 +76,27 @@ export function judge(run: RunResult): Verdict {
           { name: 'nothing lost', passed: run.accounting.lost === 0 && run.drained, detail: `${run.accounting.lost} lost${run.drained ? '' : ', backlog not drained'}` },
           { name: 'nothing applied twice', passed: run.accounting.appliedTwice === 0, detail: `${run.accounting.appliedTwice}` },
           backlogCheck(run, series.offered),
+          ...(prediction ? [predictionCheck(prediction)] : []),
         ]
       : [
           { name: 'backend overloaded (peak > capacity)', passed: backendPeakRatio > 1, detail: backendPeakRatio.toFixed(3) },
           { name: 'orders failed outright', passed: true, detail: `${run.accounting.failedOutright} of ${run.orders.length}` },
         ];
   return { ...verdict, checks };
+}
+
+const percentOff = (error: number | undefined) => (error === undefined ? 'n/a' : `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)} %`);
+
+/** The planner's peak depth and drain time for the run's profile and settings, against the run's. */
+function predictionCheck(prediction: PredictionCheck): Verdict['checks'][number] {
+  const { predicted, measured } = prediction;
+  return {
+    name: `the capacity planner predicted peak depth and drain time within ${PREDICTION_TOLERANCE * 100} %`,
+    passed: prediction.withinTolerance,
+    detail:
+      `peak ${Math.round(predicted.peakDepth)} predicted, ${Math.round(measured.peakDepth)} measured (${percentOff(prediction.peakDepthError)}); ` +
+      `drain ${predicted.drainSec ?? '–'} s predicted, ${measured.drainSec ?? '–'} s measured (${percentOff(prediction.drainError)})`,
+  };
 }
 
 /**

@@ -16,6 +16,9 @@ export function budgetFor(capacity: number): number {
   return Math.max(1, Math.floor(capacity * 0.9));
 }
 
+/** The processor and simulator settings of a launched run, which the capacity planner is given to predict it. */
+export const LAUNCHED_PROCESSOR = { concurrency: 25, simulatorServiceTimeMs: 20 } as const;
+
 export interface LaunchSettings {
   readonly distAppsDir: string;
   /** Backend capacity per type (orders/s); each processor type's budget is `budgetFor` of it. */
@@ -38,10 +41,10 @@ export async function launchForRun(settings: LaunchSettings, label: string): Pro
       API_KEYS: apiKey,
       LOG_LEVEL: 'warn',
       SIM_CAPACITY_RPS: String(settings.capacity),
-      SIM_SERVICE_TIME_MS: '20',
+      SIM_SERVICE_TIME_MS: String(LAUNCHED_PROCESSOR.simulatorServiceTimeMs),
       BACKEND_RATE_LIMIT: String(budgetFor(settings.capacity)),
-      BACKEND_MAX_CONCURRENCY: '25',
-      CONCURRENCY: '25',
+      BACKEND_MAX_CONCURRENCY: String(LAUNCHED_PROCESSOR.concurrency),
+      CONCURRENCY: String(LAUNCHED_PROCESSOR.concurrency),
       ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     },
     ports: { producer, backend },

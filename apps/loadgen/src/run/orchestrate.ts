@@ -1,6 +1,7 @@
 import { ORDER_TYPES, OrderType, parseOrderType, topologyNames } from '@bss/contracts';
 import { LoadgenOptions } from '../cli/options';
 import { BrokerConnection, inspectQueues, ManagementClient, topologyPlan } from '@bss/messaging';
+import { checkPrediction, launchedRunPlan } from '../plan/prediction-check';
 import { judge, Verdict } from '../report/verdict';
 import { OrderMix, parseMix } from '../traffic/order-mix';
 import { LaunchedSystem, launchForRun } from './launch';
@@ -58,7 +59,9 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
       drainTimeoutMs: options.drainTimeoutSec * 1000,
       onProgress: hooks.onProgress,
     });
-    return { run, verdict: judge(run) };
+    // A launched run's settings are known, so the capacity planner can be held to it.
+    const prediction = system && mode === 'queue' ? checkPrediction(run, options.profile, launchedRunPlan(run, mix, options.replicas)) : undefined;
+    return { run, verdict: judge(run, prediction) };
   } finally {
     await broker.close();
     if (system) {

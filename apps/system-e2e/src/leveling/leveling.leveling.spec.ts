@@ -20,6 +20,7 @@ interface ReportJson {
       backendErrorRate: number;
       accounting: { accepted: number; lost: number; appliedTwice: number; failedOutright: number };
       checks: { name: string; passed: boolean }[];
+      prediction?: { peakDepthError?: number; drainError?: number; predicted: { peakDepth: number }; measured: { peakDepth: number } };
     };
   }[];
 }
@@ -38,6 +39,12 @@ async function loadgen(args: string[]): Promise<{ report: ReportJson; html: stri
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), html: join(out, 'report.html'), exitCode };
 }
 
+function expectPredictedWithin15Percent(prediction: ReportJson['runs'][number]['verdict']['prediction']): void {
+  expect(prediction?.measured.peakDepth).toBeGreaterThan(0);
+  expect(Math.abs(prediction?.peakDepthError ?? Infinity)).toBeLessThanOrEqual(0.15);
+  expect(Math.abs(prediction?.drainError ?? Infinity)).toBeLessThanOrEqual(0.15);
+}
+
 const SPIKE = ['--profile', 'spike', '--rate', '20', '--multiplier', '10', '--spike-at', '5', '--spike-for', '10', '--duration', '30', '--capacity', '40', '--mix', 'SUBSCRIPTION=1,MNP=1'];
 
 describe('the leveling, measured by the load generator', () => {
@@ -54,6 +61,18 @@ describe('the leveling, measured by the load generator', () => {
     expect(queue?.accounting.accepted).toBe(20 * 20 + 200 * 10);
     expect(queue?.checks.every((check) => check.passed)).toBe(true);
     expect(compare.exitCode).toBe(0);
+  });
+
+  it("the capacity planner, given only the run's settings and profile, predicted the spike's peak depth and drain time within 15 %", () => {
+    const prediction = compare.report.runs.find((entry) => entry.verdict.mode === 'queue')?.verdict.prediction;
+    expectPredictedWithin15Percent(prediction);
+  });
+
+  it('and a step profile (MNP only, 20 → 120 → 20 orders/s) the same way', async () => {
+    const stepped = await loadgen(['--mode', 'queue', '--profile', 'step', '--levels', '20,120,20', '--step-sec', '10', '--capacity', '40', '--mix', 'MNP=1']);
+    const { prediction, accounting } = stepped.report.runs[0].verdict;
+    expect(accounting.lost).toBe(0);
+    expectPredictedWithin15Percent(prediction);
   });
 
   it('straight to the backend, the same spike overloads it', () => {
