@@ -72,8 +72,9 @@ export class BackendOrdersController {
     const payload = validatePayload(type, request.origin, request.payload);
     if (!payload.ok) throw new BadRequestException(describeFieldErrors(payload.errors));
 
-    const verdict = this.model.arrive(type, Date.now());
-    this.load.arrived(type, Date.now(), this.model.inFlightOf(type));
+    const arrivedAt = Date.now();
+    const verdict = this.model.arrive(type, arrivedAt);
+    this.load.arrived(type, arrivedAt, this.model.inFlightOf(type), this.model.capacityOf(type, arrivedAt).ratePerSecond);
     try {
       const faultStatus = this.faults.failureFor(type);
       if (faultStatus !== undefined) {

@@ -12,6 +12,8 @@ export interface SecondOfLoad {
   errors: number;
   /** Most calls in flight at once during this second. */
   inFlightPeak: number;
+  /** The least capacity (orders/s) the backend had for this second's arrivals: lower while a capacity loss lasts. */
+  capacity?: number;
 }
 
 const KEPT_SECONDS = 3600;
@@ -20,10 +22,11 @@ const KEPT_SECONDS = 3600;
 export class LoadRecorder {
   private readonly seconds = new Map<string, SecondOfLoad>();
 
-  arrived(type: OrderType, nowMs: number, inFlight: number): void {
+  arrived(type: OrderType, nowMs: number, inFlight: number, capacity: number): void {
     const entry = this.entry(type, nowMs);
     entry.requests += 1;
     entry.inFlightPeak = Math.max(entry.inFlightPeak, inFlight);
+    entry.capacity = Math.min(entry.capacity ?? capacity, capacity);
   }
 
   answered(type: OrderType, nowMs: number, outcome: 'completed' | 'error'): void {

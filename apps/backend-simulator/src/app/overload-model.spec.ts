@@ -39,4 +39,15 @@ describe('OverloadModel', () => {
     expect(model.arrive('MNP', 2)).toEqual({ action: 'fail', status: 503, afterMs: 0 });
     expect(model.inFlightOf('MNP')).toBe(3);
   });
+
+  it('overloads at the capacity a capacity loss leaves, for the types it covers, until it ends', () => {
+    const model = new OverloadModel(capacities, { serviceTimeMs: 10, timeoutMs: 2000 }, () => 0);
+    model.reduceCapacity({ factor: 0.5, types: ['MNP'], untilMs: 5000 });
+    expect(model.capacityOf('MNP', 1000).ratePerSecond).toBe(50);
+    expect(model.capacityOf('CHANGE', 1000).ratePerSecond).toBe(100);
+    const verdicts = Array.from({ length: 80 }, (_, call) => model.arrive('MNP', 1000 + call * 10));
+    expect(verdicts.some((verdict) => verdict.action === 'fail')).toBe(true);
+    expect(model.capacityOf('MNP', 5000).ratePerSecond).toBe(100);
+    expect(model.capacityLoss(5000)).toBeUndefined();
+  });
 });

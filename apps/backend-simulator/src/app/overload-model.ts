@@ -7,6 +7,14 @@ export interface TypeCapacity {
   readonly maxInFlight: number;
 }
 
+/** A loss of capacity: the backend takes `factor` of its rate for `types` (all when absent) until `untilMs`. */
+export interface CapacityLoss {
+  readonly factor: number;
+  readonly types?: readonly OrderType[];
+  /** Unix ms when it ends by itself; never when absent. */
+  readonly untilMs?: number;
+}
+
 export type Verdict =
   | { readonly action: 'serve'; readonly latencyMs: number }
   | { readonly action: 'fail'; readonly status: 503 | 504; readonly afterMs: number };
@@ -44,6 +52,7 @@ class ArrivalWindow {
 export class OverloadModel {
   private readonly windows = new Map<OrderType, ArrivalWindow>(ORDER_TYPES.map((type) => [type, new ArrivalWindow()]));
   private readonly inFlight = new Map<OrderType, number>(ORDER_TYPES.map((type) => [type, 0]));
+  private loss?: CapacityLoss;
 
   constructor(
     private readonly capacities: Readonly<Record<OrderType, TypeCapacity>>,
@@ -53,7 +62,7 @@ export class OverloadModel {
 
   /** Judges one arriving call; the caller must call `leave` when it has answered. */
   arrive(type: OrderType, nowMs: number): Verdict {
-    const utilization = (this.windows.get(type) as ArrivalWindow).record(nowMs) / this.capacities[type].ratePerSecond;
+    const utilization = (this.windows.get(type) as ArrivalWindow).record(nowMs) / this.capacityOf(type, nowMs).ratePerSecond;
     const inFlight = this.inFlight.get(type) ?? 0;
     this.inFlight.set(type, inFlight + 1);
     const { serviceTimeMs, timeoutMs } = this.settings;
@@ -72,7 +81,25 @@ export class OverloadModel {
     return this.inFlight.get(type) ?? 0;
   }
 
-  capacityOf(type: OrderType): TypeCapacity {
-    return this.capacities[type];
+  /** Its capacity at `nowMs`: the configured rate, times the factor of a capacity loss that covers the type. */
+  capacityOf(type: OrderType, nowMs = Date.now()): TypeCapacity {
+    const loss = this.capacityLoss(nowMs);
+    const configured = this.capacities[type];
+    if (!loss || (loss.types && !loss.types.includes(type))) return configured;
+    return { ...configured, ratePerSecond: Math.max(1, Math.round(configured.ratePerSecond * loss.factor)) };
+  }
+
+  /** Takes capacity away (a degraded clearing house, a billing batch at night) until restored or until it ends. */
+  reduceCapacity(loss: CapacityLoss): void {
+    this.loss = loss;
+  }
+
+  restoreCapacity(): void {
+    this.loss = undefined;
+  }
+
+  capacityLoss(nowMs = Date.now()): CapacityLoss | undefined {
+    if (this.loss?.untilMs !== undefined && this.loss.untilMs <= nowMs) this.loss = undefined;
+    return this.loss;
   }
 }

@@ -62,6 +62,23 @@ describe('backend simulator HTTP API', () => {
     expect((await app.inject({ method: 'PUT', url: '/api/v1/faults', payload: { status: 200 } })).statusCode).toBe(400);
   });
 
+  it('loses capacity on demand, for the chosen types, shows it in its load record, and gets it back', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/faults/capacity', payload: { factor: 0.5, types: ['mnp'], durationMs: 60_000 } });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ factor: 0.5, types: ['MNP'] });
+    const load = async () => (await app.inject({ method: 'GET', url: '/api/v1/load' })).json();
+    expect((await load()).capacity).toMatchObject({ MNP: { ratePerSecond: 500 }, SUBSCRIPTION: { ratePerSecond: 100 } });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/faults' })).json()).toMatchObject({ capacityLoss: { factor: 0.5, types: ['MNP'] } });
+    expect((await apply('number-ports', 'order-c1')).statusCode).toBe(201);
+    const seconds = (await load()).seconds as { type: string; capacity?: number }[];
+    expect(seconds.some((second) => second.type === 'MNP' && second.capacity === 500)).toBe(true);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/faults/capacity' })).statusCode).toBe(204);
+    expect((await load()).capacity.MNP.ratePerSecond).toBe(1000);
+    for (const payload of [{ factor: 0 }, { factor: 1.5 }, { factor: '0.5' }, { factor: 0.5, types: ['pizza'] }, { factor: 0.5, durationMs: -1 }]) {
+      expect((await app.inject({ method: 'PUT', url: '/api/v1/faults/capacity', payload })).statusCode).toBe(400);
+    }
+  });
+
   it('refuses calls without an Idempotency-Key, invalid payloads and unknown resources', async () => {
     expect((await apply('number-ports', 'order-b', {})).statusCode).toBe(400);
     expect((await apply('number-ports', 'order-b', undefined, { msisdn: 'x' })).statusCode).toBe(400);
