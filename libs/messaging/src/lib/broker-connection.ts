@@ -32,6 +32,12 @@ const CONNECT_TIMEOUT_MS = 2000;
 const CLOSE_TIMEOUT_MS = 3000;
 
 /**
+ * At most one forced reconnect a second: a channel error that recurs on every connect (a queue
+ * that is missing and not ours to declare) must not turn into a tight reconnect loop.
+ */
+const FORCED_RECONNECT_INTERVAL_MS = 1000;
+
+/**
  * One AMQP connection that reconnects by itself, going round the configured nodes, and re-runs
  * every channel's setup (topology, prefetch, consumers) after each reconnect. A channel the broker
  * closes with a channel-level error while the connection stays up (a deleted exchange, a changed
@@ -44,6 +50,8 @@ export class BrokerConnection {
   private readonly manager: AmqpConnectionManager;
   private readonly logger: BrokerLogger;
   private closing = false;
+  private lastForcedReconnectMs = Number.NEGATIVE_INFINITY;
+  private pendingReconnect?: NodeJS.Timeout;
   private readonly deliberatelyClosed = new Set<string>();
   private blocked?: string;
   private broker?: string;
@@ -149,6 +157,7 @@ export class BrokerConnection {
    */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.pendingReconnect);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CLOSE_TIMEOUT_MS)));
     const outcome = await Promise.race([this.manager.close().catch(() => undefined), deadline]);
@@ -157,9 +166,15 @@ export class BrokerConnection {
   }
 
   private onChannelFailed(name: string): void {
-    if (this.closing || this.deliberatelyClosed.has(name) || !this.manager.isConnected()) return;
-    this.logger.warn({ channel: name }, 'channel closed by a broker error; reconnecting to restore it');
-    this.manager.reconnect();
+    if (this.closing || this.deliberatelyClosed.has(name) || !this.manager.isConnected() || this.pendingReconnect) return;
+    const delayMs = Math.max(0, this.lastForcedReconnectMs + FORCED_RECONNECT_INTERVAL_MS - Date.now());
+    this.logger.warn({ channel: name, delayMs }, 'channel closed by a broker error; reconnecting to restore it');
+    this.pendingReconnect = setTimeout(() => {
+      this.pendingReconnect = undefined;
+      if (this.closing) return;
+      this.lastForcedReconnectMs = Date.now();
+      this.manager.reconnect();
+    }, delayMs);
   }
 }
 

@@ -309,6 +309,24 @@ describe('messaging against the real broker', () => {
       await consumer.stop(1000);
     });
 
+    it('reconnects at most once a second while its queue is missing and not its to declare', async () => {
+      let connects = 0;
+      const logger = { info: (_fields: object, message: string) => (connects += message === 'broker connected' ? 1 : 0), warn: () => undefined, error: () => undefined };
+      const consumer = new OrderConsumer(connect(TEST_BROKER_URL, { logger }), {
+        queue: `${names.prefix}.missing`,
+        prefetch: 1,
+        topology: { ...topology, declare: false },
+        retryRoutingKey: names.routingKeyFor('MNP'),
+        handle: async () => ({ disposition: { kind: 'ack' } }),
+      });
+      consumer.start();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(consumer.isConsuming()).toBe(false);
+      expect(connects).toBeGreaterThanOrEqual(2);
+      expect(connects).toBeLessThanOrEqual(5);
+      await consumer.stop(100);
+    });
+
     it('dead-letters with the reason, the last error and the attempts, then keeps consuming', async () => {
       const publisher = await readyPublisher();
       const poison = envelopeOf('MNP');
