@@ -49,7 +49,7 @@ export async function startBackend(context: BenchContext, label: string): Promis
 }
 
 /** Samples the queue's depth until it is empty or the time is up. */
-export async function sampleUntilEmpty(
+async function sampleUntilEmpty(
   connection: ChannelModel,
   queue: string,
   { intervalMs = DEPTH_SAMPLE_INTERVAL_MS, timeoutMs = DRAIN_TIMEOUT_MS } = {},
@@ -88,6 +88,39 @@ export interface DrainExtras {
   readonly afterDrain?: (prefix: string) => Promise<void>;
 }
 
+/** What a consumer needs to empty one queue: its bundle and settings, the queue and what it holds, whom it calls. */
+export interface QueueDrain {
+  readonly label: string;
+  readonly bundle: string;
+  readonly env: Record<string, string>;
+  readonly queue: string;
+  /** What the queue holds when the consumer starts: CPU time is charged per one of these. */
+  readonly orders: number;
+  readonly backend?: AppProcess;
+  readonly sampling?: { readonly intervalMs?: number; readonly timeoutMs?: number };
+}
+
+export interface QueueDrained {
+  readonly samples: DepthSample[];
+  /** From the consumer's readiness to the empty queue: the consumer's, the backend's and the broker's. */
+  readonly cpuUsPerOrder: Record<string, number>;
+  readonly processorPeakRssMb?: number;
+}
+
+/** Starts the consumer on the queue and samples its depth until it is empty; stops it again. */
+export async function drainQueue(context: BenchContext, drain: QueueDrain): Promise<QueueDrained> {
+  const [port] = await freePorts(1);
+  const processor = await startAppProcess({ name: `processor-${drain.label}`, bundle: drain.bundle, port, env: drain.env, logDir: context.logDir, cpuProfileDir: context.cpuProfileDir });
+  try {
+    const processes = metered(context, { name: 'processor', pid: processor.pid }, ...(drain.backend ? [{ name: 'backend', pid: drain.backend.pid }] : []));
+    const before = cpuSnapshot(processes);
+    const samples = await sampleUntilEmpty(context.connection, drain.queue, drain.sampling);
+    return { samples, cpuUsPerOrder: cpuPerOrderUs(before, cpuSnapshot(processes), drain.orders), processorPeakRssMb: processor.peakRssMb() };
+  } finally {
+    await processor.stop();
+  }
+}
+
 /** Pre-fills the type's queue, starts the processor, and measures how fast it empties the queue. */
 export async function drainOnce(context: BenchContext, label: string, bundle: string, backend?: AppProcess, extras: DrainExtras = {}): Promise<DrainRun> {
   const prefix = `${context.runPrefix}.${label}`;
@@ -97,26 +130,14 @@ export async function drainOnce(context: BenchContext, label: string, bundle: st
     const queue = names.queueFor(BENCH_ORDER_TYPE);
     context.progress(`drain (${label}): pre-filling ${queue} with ${count} orders`);
     await publishConfirmed(context.connection, { exchange: names.ordersExchange, routingKey: names.routingKeyFor(BENCH_ORDER_TYPE) }, orderMessages(count));
-    const [port] = await freePorts(1);
     const companion = await extras.alongside?.(prefix);
-    const processor = await startAppProcess({
-      name: `processor-${label}`,
-      bundle,
-      port,
-      env: { ...processorEnv(prefix, backend?.url), ...(typeof extras.env === 'function' ? extras.env(queue) : extras.env) },
-      logDir: context.logDir,
-      cpuProfileDir: context.cpuProfileDir,
-    });
     let run: DrainRun;
     try {
-      const processes = metered(context, { name: 'processor', pid: processor.pid }, ...(backend ? [{ name: 'backend', pid: backend.pid }] : []));
-      const before = cpuSnapshot(processes);
-      const samples = await sampleUntilEmpty(context.connection, queue);
+      const env = { ...processorEnv(prefix, backend?.url), ...(typeof extras.env === 'function' ? extras.env(queue) : extras.env) };
+      const drained = await drainQueue(context, { label, bundle, env, queue, orders: count, backend });
       const applied = backend ? await appliedOnceAll(backend, count) : undefined;
-      const cpuUsPerOrder = cpuPerOrderUs(before, cpuSnapshot(processes), count);
-      run = { perSec: drainRate(samples, count), processorPeakRssMb: processor.peakRssMb(), applied, cpuUsPerOrder };
+      run = { perSec: drainRate(drained.samples, count), processorPeakRssMb: drained.processorPeakRssMb, applied, cpuUsPerOrder: drained.cpuUsPerOrder };
     } finally {
-      await processor.stop();
       await companion?.stop();
     }
     await extras.afterDrain?.(prefix);

@@ -1,15 +1,14 @@
 import { TopologyNames } from '@bss/contracts';
-import { freePorts } from '@bss/system-launcher';
 import { brokerDataDirectory, BrokerFootprint, brokerFootprint } from '../broker/broker-footprint';
 import { declareOrderTopology, publishConfirmed, readyMessages } from '../broker/raw-amqp';
 import { HttpLoadResult, runHttpLoad, summarizeRuns } from '../load/http-load';
 import { BENCH_ORDER_TYPE, orderMessages, orderRequestBody } from '../load/orders';
-import { AppProcess, startAppProcess } from '../processes/app-process';
+import { AppProcess } from '../processes/app-process';
 import { cpuPerOrderUs, cpuSnapshot } from '../processes/cpu-time';
 import { ratioRow, valueRow } from '../report/result-row';
 import { drainRate, earlyDrainRate, perSecond } from '../report/statistics';
 import { appBundle, BenchContext, cpuRow, HTTP_CONNECTIONS, metered, SectionResult } from './context';
-import { processorEnv, sampleUntilEmpty, withTrivialBackend } from './drain';
+import { drainQueue, processorEnv, withTrivialBackend } from './drain';
 import { startProducer } from './intake';
 import { deleteRunTopology } from './topology-cleanup';
 
@@ -56,28 +55,27 @@ async function depthOf(context: BenchContext, queue: string): Promise<number> {
 /** The processor empties whatever the queue holds into the trivial backend; how fast, and how well its start predicted its end. */
 async function drainWithProcessor(context: BenchContext, prefix: string, queue: string, backend: AppProcess, label: string): Promise<DrainFigures> {
   const orders = await depthOf(context, queue);
-  const [port] = await freePorts(1);
-  const processor = await startAppProcess({ name: `processor-${label}`, bundle: appBundle(context, 'termination-processor'), port, env: processorEnv(prefix, backend.url), logDir: context.logDir });
-  try {
-    const processes = metered(context, { name: 'processor', pid: processor.pid }, { name: 'backend', pid: backend.pid });
-    const before = cpuSnapshot(processes);
-    const samples = await sampleUntilEmpty(context.connection, queue, { intervalMs: BACKLOG_SAMPLE_INTERVAL_MS, timeoutMs: BACKLOG_DRAIN_TIMEOUT_MS });
-    const cpuUsPerOrder = cpuPerOrderUs(before, cpuSnapshot(processes), orders);
-    const started = samples.find((sample) => sample.depth < orders);
-    const emptied = samples.find((sample) => sample.depth === 0);
-    const earlyPerSec = earlyDrainRate(samples, EARLY_WINDOW_MS);
-    return {
-      orders,
-      perSec: drainRate(samples, orders),
-      earlyPerSec,
-      predictedSec: earlyPerSec ? orders / earlyPerSec : undefined,
-      measuredSec: started && emptied ? (emptied.atMs - started.atMs) / 1000 : undefined,
-      processorPeakRssMb: processor.peakRssMb(),
-      cpuUsPerOrder,
-    };
-  } finally {
-    await processor.stop();
-  }
+  const { samples, cpuUsPerOrder, processorPeakRssMb } = await drainQueue(context, {
+    label,
+    bundle: appBundle(context, 'termination-processor'),
+    env: processorEnv(prefix, backend.url),
+    queue,
+    orders,
+    backend,
+    sampling: { intervalMs: BACKLOG_SAMPLE_INTERVAL_MS, timeoutMs: BACKLOG_DRAIN_TIMEOUT_MS },
+  });
+  const started = samples.find((sample) => sample.depth < orders);
+  const emptied = samples.find((sample) => sample.depth === 0);
+  const earlyPerSec = earlyDrainRate(samples, EARLY_WINDOW_MS);
+  return {
+    orders,
+    perSec: drainRate(samples, orders),
+    earlyPerSec,
+    predictedSec: earlyPerSec ? orders / earlyPerSec : undefined,
+    measuredSec: started && emptied ? (emptied.atMs - started.atMs) / 1000 : undefined,
+    processorPeakRssMb,
+    cpuUsPerOrder,
+  };
 }
 
 /** Publishes the backlog as producer-api would, with confirms, chunk by chunk; resolves with the rate. */
@@ -98,13 +96,13 @@ async function fillBacklog(context: BenchContext, names: TopologyNames, count: n
  * and the time to drain it, predicted from the drain's first 30 s and measured to the end.
  */
 export async function runScale(context: BenchContext): Promise<SectionResult> {
-  const prefix = `${context.runPrefix}.scale`;
   const backlog = context.scale.backlogOrders;
   const dataDirectory = context.broker ? brokerDataDirectory() : undefined;
-  const names = await declareOrderTopology(context.connection, prefix);
-  const queue = names.queueFor(BENCH_ORDER_TYPE);
   const producer = await startProducer(context, 'scale');
+  const { prefix } = producer;
   try {
+    const names = await declareOrderTopology(context.connection, prefix);
+    const queue = names.queueFor(BENCH_ORDER_TYPE);
     return await withTrivialBackend(context, async (backend) => {
       context.progress('scale: intake, then drain, on an empty queue');
       const emptyIntake = await measureIntake(context, producer);
