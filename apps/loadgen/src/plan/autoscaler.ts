@@ -85,11 +85,6 @@ export class ReplicaController {
     return this.ready;
   }
 
-  /** The replicas asked for (ready or starting). */
-  specified(): number {
-    return this.spec;
-  }
-
   private poll(atSec: number, depth: number): void {
     const { rules } = this;
     this.lastDepth = depth;

@@ -43,7 +43,6 @@ export interface TypePlanResult {
   readonly longestWaitSec: number;
   /** From the peak to the queue being empty again; undefined if it never empties within the horizon. */
   readonly drainSec?: number;
-  readonly emptyAtSec?: number;
   readonly maxReplicas: number;
   /** The bound that would have refused nothing: the peak depth without a bound, rounded up. */
   readonly queueBoundNeeded: number;
@@ -127,32 +126,32 @@ function simulateType(profile: Profile, plan: TypePlan, horizonSec: number): Typ
     const oldest = backlog.oldestArrivedSec();
     seconds.push({ second, offered, accepted, refused, drained, depth, oldestWaitSec: oldest === undefined || depth < 1e-6 ? 0 : second - oldest, replicas });
   }
-  // The last second at the peak: a queue held at its bound has stopped growing only when that ends.
-  const peak = seconds.reduce((best, entry) => (entry.depth >= best.depth - 1e-6 ? entry : best), seconds[0] ?? { depth: 0, second: 0 });
-  const empty = seconds.find((entry) => entry.second > peak.second && entry.depth < 0.5);
+  const { peakDepth, peakAtSec, drainSec } = peakAndDrain(seconds.map((entry) => entry.depth));
   return {
     type: plan.type,
     seconds,
-    peakDepth: peak.depth,
-    peakAtSec: peak.second,
+    peakDepth,
+    peakAtSec,
     longestWaitSec: Math.max(0, ...seconds.map((entry) => entry.oldestWaitSec)),
-    drainSec: peak.depth < 0.5 ? 0 : empty ? empty.second - peak.second : undefined,
-    emptyAtSec: empty?.second,
+    drainSec,
     maxReplicas: Math.max(0, ...seconds.map((entry) => entry.replicas)),
-    queueBoundNeeded: first503AtSec === undefined ? Math.ceil(peak.depth) : simulateType(profile, { ...plan, queueBound: Infinity }, horizonSec).queueBoundNeeded,
+    queueBoundNeeded: first503AtSec === undefined ? Math.ceil(peakDepth) : simulateType(profile, { ...plan, queueBound: Infinity }, horizonSec).queueBoundNeeded,
     first503AtSec,
     refused: refusedTotal,
   };
 }
 
 /** Total depth per second over all types, with its peak and the time from the peak to empty. */
-export function totalDepth(types: readonly TypePlanResult[]): PlanResult['total'] {
+function totalDepth(types: readonly TypePlanResult[]): PlanResult['total'] {
   const length = Math.max(0, ...types.map((type) => type.seconds.length));
   const depth = Array.from({ length }, (_, second) => types.reduce((sum, type) => sum + (type.seconds[second]?.depth ?? 0), 0));
   return { depth, ...peakAndDrain(depth) };
 }
 
-/** The peak of a depth series (its last second there) and the seconds from it to the first empty second after it. */
+/**
+ * The peak of a depth series — its last second there: a queue held at its bound has stopped growing
+ * only when that ends — and the seconds from it to the first empty second after it.
+ */
 export function peakAndDrain(depth: readonly number[]): { peakDepth: number; peakAtSec: number; drainSec?: number } {
   let peakAtSec = 0;
   depth.forEach((value, second) => {

@@ -55,6 +55,11 @@ export function measuredDepth(run: RunResult): number[] {
   return series;
 }
 
+/** A relative error as the reports print it: `+9.1 %`, `-3.6 %`, or `–` when it could not be measured. */
+export function formatRelativeError(error: number | undefined): string {
+  return error === undefined ? '–' : `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)} %`;
+}
+
 function relativeError(measured: number | undefined, predicted: number | undefined): number | undefined {
   if (measured === undefined || predicted === undefined) return undefined;
   if (predicted === 0) return measured === 0 ? 0 : Infinity;

@@ -1,5 +1,5 @@
 import { OrderType } from '@bss/contracts';
-import { measuredDepth, PredictionCheck } from '../plan/prediction-check';
+import { formatRelativeError, measuredDepth, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
 import { barChart, escapeHtml, lineChart, REPORT_STYLE, TYPE_COLORS } from './svg-charts';
@@ -19,15 +19,13 @@ function latencyRow(name: string, latency: LatencySummary): string {
   return `<tr><th>${name}</th><td>${ms(latency.p50)}</td><td>${ms(latency.p90)}</td><td>${ms(latency.p99)}</td><td>${ms(latency.max)}</td><td>${latency.count}</td></tr>`;
 }
 
-const signed = (error: number | undefined) => (error === undefined ? '–' : `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)} %`);
-
 /** The capacity planner's prediction of this run (its settings and profile only) beside what the run measured. */
 function predictionSection(prediction: PredictionCheck, run: RunResult, length: number): string {
   const { predicted, measured } = prediction;
   return `<table class="prediction"><caption>Capacity planner (simulated from the settings, not run) vs this run</caption>
     <tr><th></th><th>predicted</th><th>measured</th><th>off by</th></tr>
-    <tr><th>peak depth, all types</th><td>${Math.round(predicted.peakDepth)}</td><td>${Math.round(measured.peakDepth)}</td><td>${signed(prediction.peakDepthError)}</td></tr>
-    <tr><th>drain time from the peak</th><td>${predicted.drainSec ?? '–'} s</td><td>${measured.drainSec ?? '–'} s</td><td>${signed(prediction.drainError)}</td></tr>
+    <tr><th>peak depth, all types</th><td>${Math.round(predicted.peakDepth)}</td><td>${Math.round(measured.peakDepth)}</td><td>${formatRelativeError(prediction.peakDepthError)}</td></tr>
+    <tr><th>drain time from the peak</th><td>${predicted.drainSec ?? '–'} s</td><td>${measured.drainSec ?? '–'} s</td><td>${formatRelativeError(prediction.drainError)}</td></tr>
   </table>
   ${lineChart({
     title: 'Queue depth, all types: planner vs measured',

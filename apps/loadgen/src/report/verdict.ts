@@ -1,5 +1,5 @@
 import { ORDER_TYPES } from '@bss/contracts';
-import { PREDICTION_TOLERANCE, PredictionCheck } from '../plan/prediction-check';
+import { formatRelativeError, PREDICTION_TOLERANCE, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
 import { denseSeries, smoothingFactor } from './statistics';
 import { LatencySummary, summarizeLatencies } from '@bss/observability';
@@ -85,8 +85,6 @@ export function judge(run: RunResult, prediction?: PredictionCheck): Verdict {
   return { ...verdict, checks };
 }
 
-const percentOff = (error: number | undefined) => (error === undefined ? 'n/a' : `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)} %`);
-
 /** The planner's peak depth and drain time for the run's profile and settings, against the run's. */
 function predictionCheck(prediction: PredictionCheck): Verdict['checks'][number] {
   const { predicted, measured } = prediction;
@@ -94,8 +92,8 @@ function predictionCheck(prediction: PredictionCheck): Verdict['checks'][number]
     name: `the capacity planner predicted peak depth and drain time within ${PREDICTION_TOLERANCE * 100} %`,
     passed: prediction.withinTolerance,
     detail:
-      `peak ${Math.round(predicted.peakDepth)} predicted, ${Math.round(measured.peakDepth)} measured (${percentOff(prediction.peakDepthError)}); ` +
-      `drain ${predicted.drainSec ?? '–'} s predicted, ${measured.drainSec ?? '–'} s measured (${percentOff(prediction.drainError)})`,
+      `peak ${Math.round(predicted.peakDepth)} predicted, ${Math.round(measured.peakDepth)} measured (${formatRelativeError(prediction.peakDepthError)}); ` +
+      `drain ${predicted.drainSec ?? '–'} s predicted, ${measured.drainSec ?? '–'} s measured (${formatRelativeError(prediction.drainError)})`,
   };
 }
 
