@@ -15,11 +15,13 @@ const DRAIN_TIMEOUT_MS = 300_000;
 
 /**
  * Processor settings for the drain runs: prefetch equal to the raw consume ceiling's (100), and a
- * backend budget that is not a bottleneck (0 = unlimited rate and concurrency, no Redis).
+ * backend budget that is not a bottleneck (a static one at 0 = unlimited rate and concurrency, no
+ * Redis: the adaptive one would start from its initial rate and measure its learning, not the processor).
  */
 export const DRAIN_PROCESSOR_ENV = {
   CONCURRENCY: '100',
   BATCH_SIZE: '100',
+  BACKEND_BUDGET: 'static',
   BACKEND_RATE_LIMIT: '0',
   BACKEND_MAX_CONCURRENCY: '0',
   REDIS_URL: '',

@@ -62,6 +62,7 @@ export class BackendOrdersController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Headers('x-processor') processor: string | undefined,
+    @Headers('x-processor-instance') processorInstance: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -102,6 +103,7 @@ export class BackendOrdersController {
           ...(rejection ? { detail: rejection } : {}),
           correlationId,
           appliedBy: processor,
+          ...(processorInstance ? { appliedByInstance: processorInstance } : {}),
           ...(this.pending.pends(type, request.orderId) ? { pendingUntilMs: now + this.pending.durationMs } : {}),
         },
         now,

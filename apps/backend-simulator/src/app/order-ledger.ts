@@ -19,6 +19,8 @@ export interface LedgerEntry {
   readonly correlationId?: string;
   /** The processor that applied it (its `X-Processor` header). */
   readonly appliedBy?: string;
+  /** Which replica of that processor (its `X-Processor-Instance` header): how the replicas shared the work. */
+  readonly appliedByInstance?: string;
   /** Calls that carried this entry's Idempotency-Key after its outcome was answered. */
   duplicateAttempts: number;
   /**

@@ -204,11 +204,28 @@ export const processorSchema = (defaults: ProcessorDefaults) => ({
     default: 20,
     description: 'On SIGTERM, how long in-flight orders may finish before the rest is handed back (keep below the pod grace period)',
   }),
+  BACKEND_BUDGET: oneOf(['adaptive', 'static'] as const, {
+    default: 'adaptive',
+    description:
+      "adaptive: the replicas learn the backend's safe rate from its latency and overload signals, BACKEND_RATE_LIMIT capping it; static: BACKEND_RATE_LIMIT is the rate",
+  }),
   BACKEND_RATE_LIMIT: integer({
     min: 0,
     max: 1_000_000,
     default: defaults.backendRateLimit,
-    description: 'Backend calls per second for this order type, all replicas together (0 = unlimited)',
+    description: 'Backend calls per second for this order type, all replicas together: the cap of the adaptive budget, the rate of the static one (0 = none)',
+  }),
+  BACKEND_LATENCY_TOLERANCE: decimal({
+    min: 1.1,
+    max: 100,
+    default: 4,
+    description: 'Adaptive budget: how many times its unloaded latency the backend may take before the limit stops rising and falls',
+  }),
+  BACKEND_INITIAL_RATE: integer({
+    min: 1,
+    max: 1_000_000,
+    default: 10,
+    description: 'Adaptive budget: calls per second the replicas start from before they have learned anything',
   }),
   BACKEND_MAX_CONCURRENCY: integer({
     min: 0,

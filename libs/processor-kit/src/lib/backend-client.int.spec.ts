@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope } from '@bss/contracts';
 import { eventually } from '@bss/messaging/testing';
 import { createMetrics } from '@bss/observability';
@@ -7,14 +8,15 @@ import { createServer as createTlsServer, Server as TlsServer } from 'node:https
 import { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { BackendClient } from './backend-client';
 import { KeepAliveHttpOptions } from './keep-alive-http';
-import { AdaptiveRate } from './limiter/adaptive-rate';
+import { OverloadBackoff } from './limiter/overload-backoff';
+import { StaticRate } from './limiter/rate-control';
 import { BackendBudget } from './limiter/backend-budget';
 import { LOOPBACK_TLS } from './loopback-tls.fixture';
 import { OrderContext } from './order-context';
 import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { ProcessorMetrics } from './processor-metrics';
 
-const unlimited = () => new BackendBudget({ baseRatePerSecond: 0, adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }) });
+const unlimited = () => new BackendBudget({ control: new StaticRate(0, new OverloadBackoff({ minFactor: 0.1, recoveryPerSecond: 0.1 })) });
 
 interface Recorded {
   url?: string;
@@ -108,6 +110,7 @@ describe('BackendClient over real HTTP', () => {
         'idempotency-key': 'order-42',
         'x-correlation-id': 'corr-42',
         'x-processor': 'subscription-processor',
+        'x-processor-instance': `${hostname()}/${process.pid}`,
         'x-attempt': '2',
       },
       body: { orderId: 'order-42', origin: 'api', payload: EXAMPLE_PAYLOADS.SUBSCRIPTION },
@@ -157,15 +160,16 @@ describe('BackendClient over real HTTP', () => {
     await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
   });
 
-  it('tells the backend budget that a pending answer is a success', async () => {
+  it('tells the backend budget that a pending answer is an answer, with its latency', async () => {
     const budget = unlimited();
-    const succeeded = jest.spyOn(budget, 'onSuccess');
-    const overloaded = jest.spyOn(budget, 'onOverload');
+    const succeeded = jest.spyOn(budget, 'answered');
+    const overloaded = jest.spyOn(budget, 'overloaded');
     const client = new BackendClient(baseUrl, budget);
     clients.push(client);
     answer = { status: 202, body: { status: 'pending' }, headers: { 'retry-after': '2' } };
     await expect(client.submit(order, context())).resolves.toMatchObject({ outcome: 'pending' });
     expect(succeeded).toHaveBeenCalledTimes(1);
+    expect(succeeded.mock.calls[0][0]).toBeGreaterThan(0);
     expect(overloaded).not.toHaveBeenCalled();
   });
 

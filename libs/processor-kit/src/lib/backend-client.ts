@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { BACKEND_RESOURCES, isPlainObject, OrderEnvelope, OrderType } from '@bss/contracts';
 import { maskPersonalDataInText } from '@bss/observability';
 import { OrderContext, OrderOutcome } from './order-context';
@@ -5,6 +6,9 @@ import { RetryableOrderError, TerminalOrderError } from './order-errors';
 import { BackendBudget } from './limiter/backend-budget';
 import { HttpAnswer, HttpTarget, httpTargetOf, KeepAliveHttp, KeepAliveHttpOptions } from './keep-alive-http';
 import { BackendCallStatus, BackendErrorKind, ProcessorMetrics, unrecordedProcessorMetrics } from './processor-metrics';
+
+/** This replica among the processor's replicas: the pod name (its hostname) and process. */
+const PROCESSOR_INSTANCE = `${hostname()}/${process.pid}`;
 
 /** Statuses a healthy backend uses for "try again later". */
 const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -57,12 +61,14 @@ export class BackendClient {
     const waitStarted = performance.now();
     const release = await this.budget.acquire(context.deadlineMs, context.signal);
     this.metrics.waitedForBudget((performance.now() - waitStarted) / 1000);
+    const callStarted = performance.now();
     try {
       const outcome = await this.call(order, context);
-      this.budget.onSuccess();
+      this.budget.answered(performance.now() - callStarted);
       return outcome;
     } catch (error) {
-      if (error instanceof RetryableOrderError) this.budget.onOverload();
+      if (error instanceof RetryableOrderError) this.budget.overloaded();
+      else if (error instanceof TerminalOrderError) this.budget.answered(performance.now() - callStarted);
       throw error;
     } finally {
       await release();
@@ -85,6 +91,7 @@ export class BackendClient {
           'idempotency-key': order.id,
           'x-correlation-id': context.correlationId,
           'x-processor': context.processor,
+          'x-processor-instance': PROCESSOR_INSTANCE,
           'x-attempt': String(context.attempt),
         },
         JSON.stringify({ orderId: order.id, origin: order.origin, payload: order.payload }),

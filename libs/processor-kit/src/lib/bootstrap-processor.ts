@@ -97,7 +97,13 @@ export function bootstrapProcessor(processor: ProcessorApp): Promise<void> {
         prefetch: prefetchOf(config),
         retryBackoffMs: retrySchedule.backoffMs,
         maxRetries: retrySchedule.maxRetries,
-        backendBudget: { ratePerSecond: config.BACKEND_RATE_LIMIT, maxConcurrency: config.BACKEND_MAX_CONCURRENCY, shared: config.REDIS_URL !== '' },
+        backendBudget: {
+          mode: config.BACKEND_BUDGET,
+          ratePerSecond: config.BACKEND_RATE_LIMIT,
+          maxConcurrency: config.BACKEND_MAX_CONCURRENCY,
+          ...(config.BACKEND_BUDGET === 'adaptive' ? { latencyTolerance: config.BACKEND_LATENCY_TOLERANCE, initialRate: config.BACKEND_INITIAL_RATE } : {}),
+          shared: config.REDIS_URL !== '',
+        },
       };
     },
   });
@@ -144,7 +150,10 @@ async function createProcessorApp(processor: ProcessorApp, service: string, conf
     describe: () => ({ connected: connection.isConnected(), publishConnected: publishConnection.isConnected(), inFlight: server.inFlightCount() }),
   };
   // One order in flight makes at most one backend call at a time.
-  const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, orderType, redis), processorMetrics, {
+  const backend = new BackendClient(config.BACKEND_URL, createBackendBudget(config, orderType, redis, {
+    onRate: (limit) => processorMetrics.limitLearned(limit),
+    onStoreError: (error) => logger.warn({ err: error.message }, 'learned backend limit not shared; keeping the last one'),
+  }), processorMetrics, {
     maxSockets: prefetchOf(config),
   });
 

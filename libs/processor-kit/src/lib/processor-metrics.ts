@@ -24,6 +24,7 @@ export class ProcessorMetrics {
   private readonly backendRequests;
   private readonly backendErrors;
   private readonly rateLimit;
+  private readonly learnedLimit;
   private readonly queueLength;
   /** False with MONITORING_ENABLED=false: nothing is recorded, so nothing needs sampling. */
   readonly recording: boolean;
@@ -61,7 +62,12 @@ export class ProcessorMetrics {
     this.backendErrors = metrics.counter({ name: 'bss_backend_errors_total', help: 'Failed backend calls, by kind', labelNames: ['type', 'kind'] });
     this.rateLimit = metrics.gauge({
       name: 'bss_backend_rate_limit',
-      help: 'Configured backend budget (calls/s) shared by the replicas of the type',
+      help: 'Configured backend budget (calls/s) shared by the replicas of the type: the adaptive budget\'s cap, the static budget\'s rate (0 = none)',
+      labelNames: ['type'],
+    }).with({ type });
+    this.learnedLimit = metrics.gauge({
+      name: 'bss_backend_learned_limit',
+      help: 'Backend calls per second the budget allows now, all replicas of the type together: the learned limit (adaptive budget) or the configured rate (static)',
       labelNames: ['type'],
     }).with({ type });
     this.queueLength = metrics.gauge({ name: 'bss_queue_length', help: 'Ready messages in the queue', labelNames: ['queue'] });
@@ -101,6 +107,10 @@ export class ProcessorMetrics {
 
   budgetConfigured(callsPerSecond: number): void {
     this.rateLimit.set(callsPerSecond);
+  }
+
+  limitLearned(callsPerSecond: number): void {
+    this.learnedLimit.set(callsPerSecond);
   }
 
   queueSampled(queue: string, readyMessages: number): void {

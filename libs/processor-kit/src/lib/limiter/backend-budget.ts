@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AdaptiveRate } from './adaptive-rate';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { LocalRateLimiter, RateLimiter } from './rate-limiter';
+import { RateControl } from './rate-control';
 
 /** The backend's budget cannot admit this call before its deadline; try it again later. */
 export class BackendBusyError extends Error {
@@ -18,29 +18,28 @@ export class BackendBusyError extends Error {
 const UNREACHABLE_BUDGET_RETRY_MS = 1000;
 
 export interface BackendBudgetParts {
-  /** The type's rate budget shared by all replicas (Redis), or this replica's alone; none = unlimited. */
+  /** The type's rate bucket shared by all replicas (Redis), or this replica's alone; it goes at the control's shared rate. */
   readonly rate?: RateLimiter;
-  readonly baseRatePerSecond: number;
+  readonly control: RateControl;
   readonly concurrency?: ConcurrencyLimiter;
-  readonly adaptive: AdaptiveRate;
   readonly now?: () => number;
 }
 
 const CONCURRENCY_POLL_MS = 10;
 
 /**
- * Everything that stands between an order and its backend call: this replica's adaptive share
- * (lowered when the backend signals overload), the type's rate budget, and the cap on calls in
- * flight. `acquire` waits for all three, but never past the deadline: then it throws
- * BackendBusyError so the order can be deferred without spending a retry attempt.
+ * Everything that stands between an order and its backend call: the rates its control sets (shared
+ * by the replicas, and this replica's own while it backs off), and the cap on calls in flight.
+ * `acquire` waits for all of them, but never past the deadline: then it throws BackendBusyError so
+ * the order can be deferred without spending a retry attempt.
  */
 export class BackendBudget {
-  private readonly adaptiveShare: LocalRateLimiter;
+  private readonly replicaShare: LocalRateLimiter;
   private readonly now: () => number;
 
   constructor(private readonly parts: BackendBudgetParts) {
     this.now = parts.now ?? Date.now;
-    this.adaptiveShare = new LocalRateLimiter(parts.baseRatePerSecond, 1, this.now);
+    this.replicaShare = new LocalRateLimiter(1, 1, this.now);
   }
 
   async acquire(deadlineMs: number, signal?: AbortSignal): Promise<() => Promise<void>> {
@@ -52,13 +51,27 @@ export class BackendBudget {
     }
   }
 
+  /** The backend answered after `latencyMs`. */
+  answered(latencyMs: number): void {
+    this.parts.control.answered(latencyMs);
+  }
+
+  /** The backend signalled overload (429, 503, a timeout, a retryable failure). */
+  overloaded(): void {
+    this.parts.control.overloaded();
+  }
+
   private async acquireAll(deadlineMs: number, signal?: AbortSignal): Promise<() => Promise<void>> {
-    const factor = this.parts.adaptive.current();
-    if (factor < 1 && this.parts.baseRatePerSecond > 0) {
-      this.adaptiveShare.setRate(this.parts.baseRatePerSecond * factor);
-      await this.take(this.adaptiveShare, deadlineMs, signal);
+    const replicaRate = this.parts.control.replicaRate();
+    if (replicaRate !== undefined) {
+      this.replicaShare.setRate(replicaRate);
+      await this.take(this.replicaShare, deadlineMs, signal);
     }
-    if (this.parts.rate) await this.take(this.parts.rate, deadlineMs, signal);
+    const sharedRate = this.parts.control.sharedRate();
+    if (this.parts.rate && sharedRate !== undefined) {
+      this.parts.rate.setRate(sharedRate);
+      await this.take(this.parts.rate, deadlineMs, signal, () => this.parts.control.throttled());
+    }
     if (!this.parts.concurrency) return async () => undefined;
     for (;;) {
       const release = await this.parts.concurrency.tryEnter();
@@ -68,16 +81,10 @@ export class BackendBudget {
     }
   }
 
-  onOverload(): void {
-    this.parts.adaptive.onOverload();
-  }
-
-  onSuccess(): void {
-    this.parts.adaptive.onSuccess();
-  }
-
-  private async take(limiter: RateLimiter, deadlineMs: number, signal?: AbortSignal): Promise<void> {
+  /** Takes a slot and waits for it; `onQueued` hears of every caller that could not go at once. */
+  private async take(limiter: RateLimiter, deadlineMs: number, signal?: AbortSignal, onQueued?: () => void): Promise<void> {
     const grant = await limiter.reserve(Math.max(0, deadlineMs - this.now()));
+    if (!grant.granted || grant.waitMs > 0) onQueued?.();
     if (!grant.granted) throw new BackendBusyError(grant.waitMs);
     if (grant.waitMs > 0) await sleep(grant.waitMs, undefined, { signal });
   }

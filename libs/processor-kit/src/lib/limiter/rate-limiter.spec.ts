@@ -1,4 +1,5 @@
-import { AdaptiveRate } from './adaptive-rate';
+import { OverloadBackoff } from './overload-backoff';
+import { StaticRate } from './rate-control';
 import { BackendBudget, BackendBusyError } from './backend-budget';
 import { LocalConcurrencyLimiter } from './concurrency-limiter';
 import { LocalRateLimiter, reserveToken } from './rate-limiter';
@@ -59,10 +60,10 @@ describe('reserveToken', () => {
   });
 });
 
-describe('AdaptiveRate', () => {
+describe('OverloadBackoff', () => {
   it('halves on overload at most once a second and recovers additively', () => {
     let now = 0;
-    const rate = new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }, () => now);
+    const rate = new OverloadBackoff({ minFactor: 0.1, recoveryPerSecond: 0.1 }, () => now);
     rate.onOverload();
     rate.onOverload();
     expect(rate.current()).toBe(0.5);
@@ -78,7 +79,7 @@ describe('AdaptiveRate', () => {
 
   it('never goes below its floor', () => {
     let now = 0;
-    const rate = new AdaptiveRate({ minFactor: 0.2, recoveryPerSecond: 0 }, () => now);
+    const rate = new OverloadBackoff({ minFactor: 0.2, recoveryPerSecond: 0 }, () => now);
     for (let second = 0; second < 10; second += 1) {
       now = second * 1000;
       rate.onOverload();
@@ -90,9 +91,8 @@ describe('AdaptiveRate', () => {
 describe('BackendBudget', () => {
   it('caps calls in flight and gives the slot back on release', async () => {
     const budget = new BackendBudget({
-      baseRatePerSecond: 0,
+      control: new StaticRate(0, new OverloadBackoff({ minFactor: 0.1, recoveryPerSecond: 0.1 })),
       concurrency: new LocalConcurrencyLimiter(2),
-      adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }),
     });
     const first = await budget.acquire(Date.now() + 1000);
     await budget.acquire(Date.now() + 1000);
@@ -104,8 +104,7 @@ describe('BackendBudget', () => {
   it('refuses at once, without waiting, when the rate slot lies past the deadline', async () => {
     const budget = new BackendBudget({
       rate: new LocalRateLimiter(1),
-      baseRatePerSecond: 1,
-      adaptive: new AdaptiveRate({ minFactor: 0.1, recoveryPerSecond: 0.1 }),
+      control: new StaticRate(1, new OverloadBackoff({ minFactor: 0.1, recoveryPerSecond: 0.1 })),
     });
     await budget.acquire(Date.now() + 10);
     const started = Date.now();
@@ -116,10 +115,9 @@ describe('BackendBudget', () => {
   it('slows this replica down after an overload signal', async () => {
     const budget = new BackendBudget({
       rate: new LocalRateLimiter(1000),
-      baseRatePerSecond: 1000,
-      adaptive: new AdaptiveRate({ minFactor: 0.01, recoveryPerSecond: 0 }),
+      control: new StaticRate(1000, new OverloadBackoff({ minFactor: 0.01, recoveryPerSecond: 0 })),
     });
-    budget.onOverload();
+    budget.overloaded();
     const started = Date.now();
     for (let call = 0; call < 30; call += 1) await budget.acquire(Date.now() + 5000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);

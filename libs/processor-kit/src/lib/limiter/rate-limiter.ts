@@ -8,6 +8,8 @@ export type RateGrant = { readonly granted: true; readonly waitMs: number } | { 
  */
 export interface RateLimiter {
   reserve(maxWaitMs: number): Promise<RateGrant>;
+  /** Changes the rate from now on; slots already reserved keep their time. */
+  setRate(ratePerSecond: number): void;
 }
 
 export interface BucketState {

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { RedisConcurrencyLimiter } from './concurrency-limiter';
+import { initialLearnedLimit, learnLimit, LearningLaw } from './learned-limit';
+import { RedisLearnedLimitStore } from './learned-limit-store';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -53,5 +55,14 @@ describe('limiters shared through the real Redis', () => {
     expect(third).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await a.tryEnter()).toBeDefined();
+  });
+
+  it('replicas learning at once through one Redis key lose no report: each lands on what the others wrote', async () => {
+    const key = `test:learned:${randomUUID()}`;
+    const law: LearningLaw = { initialRate: 10, minRate: 1, maxRate: 1000, latencyTolerance: 4, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 0, baselinePeriodMs: 150_000 };
+    const stores = [new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key)];
+    await Promise.all(stores.map((store) => store.update((state, nowMs) => learnLimit(state, { overloads: 1, pressed: false }, nowMs, law))));
+    const final = await stores[0].update((state, nowMs) => state ?? initialLearnedLimit(nowMs, law));
+    expect(final.limit).toBeCloseTo(10 * 0.5 ** 3, 5);
   });
 });

@@ -38,9 +38,13 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
-    private readonly ratePerSecond: number,
+    private ratePerSecond: number,
     private readonly burst = 1,
   ) {}
+
+  setRate(ratePerSecond: number): void {
+    this.ratePerSecond = ratePerSecond;
+  }
 
   async reserve(maxWaitMs: number): Promise<RateGrant> {
     const result = Number(await this.redis.eval(RESERVE_SCRIPT, 1, this.key, this.ratePerSecond, this.burst, Math.max(0, Math.floor(maxWaitMs))));

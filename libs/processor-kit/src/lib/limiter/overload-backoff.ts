@@ -1,9 +1,9 @@
 /**
- * Additive increase, multiplicative decrease of this replica's share of the backend budget: an
+ * Additive increase, multiplicative decrease of this replica's share of a fixed budget: an
  * overload signal (429, 503, a timeout) halves it — at most once a second, so one burst of errors
  * counts once — and every healthy second gives back `recoveryPerSecond` of the full rate.
  */
-export class AdaptiveRate {
+export class OverloadBackoff {
   private factor = 1;
   private lastDecreaseMs = Number.NEGATIVE_INFINITY;
   private lastUpdateMs: number;
