@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions, USAGE } from './cli/options';
+import { Budget, parseOptions, USAGE } from './cli/options';
 import { runPlanCommand } from './plan/plan-command';
 import { renderHtmlReport } from './report/html-report';
 import { terminalSummary } from './report/terminal-summary';
@@ -13,8 +13,8 @@ function progressLine(progress: Progress): string {
   const done = progress.total === 0 ? 1 : progress.sent / progress.total;
   const bar = '█'.repeat(Math.round(done * 30)).padEnd(30, '░');
   return progress.phase === 'sending'
-    ? `${progress.mode.padEnd(6)} sending  ${bar} ${progress.sent}/${progress.total} accepted ${progress.accepted}`
-    : `${progress.mode.padEnd(6)} draining backlog ${progress.backlog ?? 0}`;
+    ? `${progress.label.padEnd(14)} sending  ${bar} ${progress.sent}/${progress.total} accepted ${progress.accepted}`
+    : `${progress.label.padEnd(14)} draining backlog ${progress.backlog ?? 0}`;
 }
 
 function progressReporter(): (progress: Progress) => void {
@@ -37,10 +37,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const modes: Mode[] = options.mode === 'compare' ? ['queue', 'direct'] : [options.mode];
+  const plannedRuns = modes.flatMap((mode): { mode: Mode; budget?: Budget }[] => (mode === 'queue' ? options.budgets.map((budget) => ({ mode, budget })) : [{ mode }]));
   const runs = [];
-  for (const mode of modes) {
+  for (const { mode, budget } of plannedRuns) {
     runs.push(
-      await runMode(options, mode, {
+      await runMode(options, mode, budget, {
         distAppsDir: DEFAULT_DIST_APPS_DIR,
         redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
         onProgress: progressReporter(),

@@ -18,7 +18,10 @@ Load (open loop: requests leave on schedule, never waiting for earlier answers)
   --mix TYPE=w,...  order types and weights (default: every type with a processor, evenly)
   --seed N          (default 42)
 System (with --launch)
-  --capacity N      backend capacity and budget per type, orders/s (default 25)
+  --capacity N      backend capacity per type, orders/s (default 25); processors are not told it
+  --budget adaptive|static|both   adaptive: processors learn the backend's rate (BACKEND_BUDGET=adaptive, no
+                    cap); static: their budget is 90 % of --capacity; both: one queue run each (default adaptive)
+  --capacity-fault F@S+D   the backend loses capacity: F × capacity from second S for D seconds (e.g. 0.5@20+15)
   --replicas NAME=N,...   extra processor replicas, e.g. mnp-processor=2 (they share one budget via Redis)
   --no-redis        give each replica its own in-process budget instead of the shared Redis one
 Other
@@ -29,6 +32,15 @@ Other
   --out DIR               where report.json and report.html go (default dist/loadgen)
 `;
 
+export type Budget = 'adaptive' | 'static';
+
+/** The backend keeps `factor` of its capacity from `atSec` of the run for `forSec`. */
+export interface CapacityFault {
+  readonly factor: number;
+  readonly atSec: number;
+  readonly forSec: number;
+}
+
 export interface LoadgenOptions {
   readonly mode: 'compare' | 'queue' | 'direct';
   readonly profile: Profile;
@@ -36,6 +48,9 @@ export interface LoadgenOptions {
   readonly seed: number;
   readonly launch: boolean;
   readonly capacity: number;
+  /** The processors' budget, one queue run each. */
+  readonly budgets: readonly Budget[];
+  readonly capacityFault?: CapacityFault;
   readonly replicas: Record<string, number>;
   readonly redis: boolean;
   readonly producerUrl: string;
@@ -64,6 +79,8 @@ export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
       seed: { type: 'string' },
       launch: { type: 'boolean' },
       capacity: { type: 'string' },
+      budget: { type: 'string' },
+      'capacity-fault': { type: 'string' },
       replicas: { type: 'string' },
       'no-redis': { type: 'boolean' },
       'producer-url': { type: 'string' },
@@ -86,6 +103,8 @@ export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
     seed: positive('seed', values.seed, 42, true),
     launch: values.launch ?? false,
     capacity: positive('capacity', values.capacity, 25),
+    budgets: budgetsOf(oneOf('budget', values.budget, ['adaptive', 'static', 'both'] as const, 'adaptive')),
+    ...(values['capacity-fault'] ? { capacityFault: parseCapacityFault(values['capacity-fault']) } : {}),
     replicas: parseReplicas(values.replicas),
     redis: !values['no-redis'],
     producerUrl: values['producer-url'] ?? 'http://127.0.0.1:8000',
@@ -99,6 +118,19 @@ export function parseOptions(argv: readonly string[]): LoadgenOptions | 'help' {
     drainTimeoutSec: positive('drain-timeout-sec', values['drain-timeout-sec'], 300),
     out: values.out ?? 'dist/loadgen',
   };
+}
+
+function budgetsOf(choice: Budget | 'both'): Budget[] {
+  return choice === 'both' ? ['adaptive', 'static'] : [choice];
+}
+
+function parseCapacityFault(text: string): CapacityFault {
+  const match = /^(0?\.\d+)@(\d+)\+(\d+)$/.exec(text.trim());
+  const fault = match ? { factor: Number(match[1]), atSec: Number(match[2]), forSec: Number(match[3]) } : undefined;
+  if (!fault || fault.factor <= 0 || fault.factor >= 1 || fault.forSec < 1) {
+    throw new Error(`--capacity-fault: "${text}" is not F@S+D (0 < F < 1, from second S for D ≥ 1 seconds), e.g. 0.5@20+15`);
+  }
+  return fault;
 }
 
 function parseReplicas(text: string | undefined): Record<string, number> {

@@ -1,6 +1,7 @@
 import { OrderType } from '@bss/contracts';
 import { formatRelativeError, measuredDepth, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
+import { capacityAt } from './budget-figures';
 import { alignedSeries, formatFactor, typesIn, Verdict } from './verdict';
 import { barChart, escapeHtml, lineChart, REPORT_STYLE, TYPE_COLORS } from './svg-charts';
 import { LatencySummary } from '@bss/observability';
@@ -37,6 +38,53 @@ function predictionSection(prediction: PredictionCheck, run: RunResult, length: 
   })}`;
 }
 
+function runTitle(run: Pick<RunResult, 'mode' | 'budget'>): string {
+  if (run.mode === 'direct') return 'Straight to the backend (no queue)';
+  return run.budget ? `Through the queue — ${run.budget} budget` : 'Through the queue';
+}
+
+/** Capacity, the limit the processors learned, and what the backend took, per second and summed over the types. */
+function learnedLimitChart(run: RunResult, seconds: readonly number[], backend: readonly number[]): string {
+  if (run.learnedLimit.length === 0) return '';
+  const types = typesIn(run) as OrderType[];
+  const limitAt = new Map(run.learnedLimit.map((sample) => [sample.second, sample.limit]));
+  return lineChart({
+    title: 'Capacity vs the limit the processors learned (all types)',
+    yLabel: 'orders / s',
+    series: [
+      { name: 'capacity', color: '#9ca3af', values: seconds.map((second) => types.reduce((sum, type) => sum + capacityAt(run, type, second), 0)) },
+      { name: 'learned limit', color: '#2563eb', values: seconds.map((second) => types.reduce((sum, type) => sum + (limitAt.get(second)?.[type] ?? 0), 0)) },
+      { name: 'backend', color: '#dc2626', values: backend },
+    ],
+  });
+}
+
+function percent(value: number | undefined): string {
+  return value === undefined ? '–' : `${(value * 100).toFixed(1)} %`;
+}
+
+/** The queue runs of the budgets side by side: the figures the adaptive budget is held to. */
+function budgetComparison(runs: ReportInput['runs']): string {
+  const queueRuns = runs.filter(({ run }) => run.mode === 'queue' && run.budget);
+  if (queueRuns.length < 2) return '';
+  const row = (name: string, cell: (verdict: Verdict) => string) => `<tr><th>${name}</th>${queueRuns.map(({ verdict }) => `<td>${cell(verdict)}</td>`).join('')}</tr>`;
+  const seconds = (value: number | undefined) => (value === undefined ? '–' : `${value} s`);
+  return `<table class="budgets"><caption>The budgets side by side (same profile, seed and backend)</caption>
+    <tr><th></th>${queueRuns.map(({ run }) => `<th>${escapeHtml(run.budget ?? '')}</th>`).join('')}</tr>
+    ${row('busiest backend second ÷ capacity', (verdict) => verdict.backendPeakRatio.toFixed(3))}
+    ${row('capacity used while a backlog waited', (verdict) => percent(verdict.budgetFigures?.capacityUsedInBacklog))}
+    ${row('time to drain the backlog', (verdict) => `${verdict.drainSeconds.toFixed(1)} s`)}
+    ${row('backend error rate', (verdict) => percent(verdict.backendErrorRate))}
+    ${queueRuns.some(({ run }) => run.capacityFault) ? row('under the reduced capacity after', (verdict) => seconds(verdict.budgetFigures?.underReducedCapacityAfterSec)) : ''}
+    ${queueRuns.some(({ run }) => run.capacityFault) ? row('≥ 90 % of capacity again after its return', (verdict) => seconds(verdict.budgetFigures?.backTo90PercentAfterSec)) : ''}
+    ${row('replicas: largest distance from an even share', (verdict) => {
+      const fairness = verdict.budgetFigures?.fairness ?? [];
+      return fairness.length === 0 ? '–' : fairness.map((entry) => `${entry.type} ${percent(entry.maxDeviation)}`).join(', ');
+    })}
+    ${row('lost · applied twice', (verdict) => `${verdict.accounting.lost} · ${verdict.accounting.appliedTwice}`)}
+  </table>`;
+}
+
 function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): string {
   const series = alignedSeries(run);
   const types = typesIn(run) as OrderType[];
@@ -51,7 +99,7 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     .join('');
   const a = verdict.accounting;
   return `<section class="run ${run.mode}">
-  <h2>${run.mode === 'queue' ? 'Through the queue' : 'Straight to the backend (no queue)'}</h2>
+  <h2>${escapeHtml(runTitle(run))}</h2>
   <ul class="checks">${checks}</ul>
   <table class="facts">
     <tr><th>backend peak ÷ capacity</th><td>${verdict.backendPeakRatio.toFixed(3)}</td></tr>
@@ -62,6 +110,7 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     <tr><th>refused or failed outright</th><td>${a.failedOutright}</td></tr>
     <tr><th>backend error rate</th><td>${(verdict.backendErrorRate * 100).toFixed(1)} %</td></tr>
     <tr><th>time to drain the backlog</th><td>${run.mode === 'queue' ? `${verdict.drainSeconds.toFixed(1)} s` : '–'}</td></tr>
+    ${verdict.budgetFigures ? `<tr><th>capacity used while a backlog waited</th><td>${percent(verdict.budgetFigures.capacityUsedInBacklog)}</td></tr>` : ''}
   </table>
   ${lineChart({
     title: 'Offered rate vs backend rate',
@@ -73,6 +122,7 @@ function runColumn({ run, verdict }: { run: RunResult; verdict: Verdict }): stri
     ],
     guide: { value: capacity, label: `capacity ${capacity}/s` },
   })}
+  ${learnedLimitChart(run, series.seconds, series.backend)}
   ${run.mode === 'queue' ? lineChart({ title: 'Queue depth (orders waiting, sampled every second)', yLabel: 'orders', series: depthSeries }) : ''}
   ${verdict.prediction ? predictionSection(verdict.prediction, run, series.seconds.length) : ''}
   ${lineChart({ title: 'Backend errors', yLabel: 'errors / s', series: [{ name: 'errors (503, 504)', color: '#7c3aed', values: series.backendErrors }] })}
@@ -101,6 +151,7 @@ export function renderHtmlReport(input: ReportInput): string {
 <body>
 <h1>Queue-based load leveling: verification report</h1>
 <div class="meta">${escapeHtml(profile)} · generated ${escapeHtml(input.generatedAt)} · ${escapeHtml(input.machine)}</div>
+${budgetComparison(input.runs)}
 <div class="runs">${input.runs.map(runColumn).join('\n')}</div>
 </body></html>
 `;

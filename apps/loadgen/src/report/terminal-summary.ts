@@ -8,7 +8,7 @@ export function terminalSummary(verdicts: readonly Verdict[]): string {
     .map((verdict) => {
       const a = verdict.accounting;
       const lines = [
-        `${verdict.mode.toUpperCase()} — ${verdict.profile}`,
+        `${verdict.mode.toUpperCase()}${verdict.budget ? ` (${verdict.budget} budget)` : ''} — ${verdict.profile}`,
         `  backend peak ÷ capacity   ${verdict.backendPeakRatio.toFixed(3)}   (offered peak ${verdict.offeredPeak}/s, backend peak ${verdict.backendPeak}/s)`,
         `  smoothing factor          ${formatFactor(verdict.smoothingFactor)}`,
         `  accepted ${a.accepted} · applied ${a.applied} · business-rejected ${a.rejectedByBusiness} · dead-lettered ${a.deadLettered} · lost ${a.lost} · applied twice ${a.appliedTwice} · refused/failed ${a.failedOutright}`,

@@ -17,6 +17,8 @@ function queueRun(offered: number[], peakBacklog: number, drained = true): RunRe
     intake: [],
     queueDepth: [{ second: 1, depth: { MNP: peakBacklog } }],
     backend: offered.map((rate, second) => ({ second, type: 'MNP', requests: Math.min(rate, 40), completed: Math.min(rate, 40), errors: 0, inFlightPeak: 1 })),
+    learnedLimit: [],
+    replicaShares: [],
     orders: [{ type: 'MNP', sentAtMs: 0, status: 202, latencyMs: 1, outcome: 'accepted' }],
     accounting: { accepted: 1, applied: 1, rejectedByBusiness: 0, appliedTwice: 0, deadLettered: 0, lost: 0, failedOutright: 0 },
   };

@@ -1,15 +1,23 @@
 import { ORDER_TYPES } from '@bss/contracts';
 import { formatRelativeError, PREDICTION_TOLERANCE, PredictionCheck } from '../plan/prediction-check';
 import { RunResult } from '../run/run-load';
+import { BudgetFigures, budgetFigures, capacityAt, RECOVERED_SHARE } from './budget-figures';
 import { denseSeries, smoothingFactor } from './statistics';
 import { LatencySummary, summarizeLatencies } from '@bss/observability';
 
+/** The static budget is 90 % of capacity and may overshoot by machine jitter; the adaptive one must stay within capacity. */
 export const PEAK_RATIO_LIMIT = 1.05;
+export const ADAPTIVE_PEAK_RATIO_LIMIT = 1;
+export const ADAPTIVE_USE_TARGET = 0.9;
+export const FAULT_REACTION_SEC = 3;
+export const FAULT_RECOVERY_SEC = 15;
+export const FAIRNESS_TOLERANCE = 0.2;
 
 export interface Verdict {
   readonly mode: RunResult['mode'];
+  readonly budget?: RunResult['budget'];
   readonly profile: string;
-  /** Highest 1-second backend rate of any type ÷ that type's capacity. */
+  /** Highest 1-second backend rate of any type ÷ that type's capacity in that second (outside the seconds allowed to react to a capacity loss). */
   readonly backendPeakRatio: number;
   readonly smoothingFactor: number;
   readonly offeredPeak: number;
@@ -20,6 +28,8 @@ export interface Verdict {
   readonly drainSeconds: number;
   readonly backendErrorRate: number;
   readonly accounting: RunResult['accounting'];
+  /** How the budget used the backend (queue runs). */
+  readonly budgetFigures?: BudgetFigures;
   /** The capacity planner's prediction of this run, when its settings were known (a launched queue run). */
   readonly prediction?: PredictionCheck;
   readonly checks: { readonly name: string; readonly passed: boolean; readonly detail: string }[];
@@ -48,15 +58,14 @@ export function alignedSeries(run: RunResult): { seconds: number[]; offered: num
 
 export function judge(run: RunResult, prediction?: PredictionCheck): Verdict {
   const series = alignedSeries(run);
-  const backendPeakRatio = Math.max(
-    0,
-    ...run.backend.map((second) => second.requests / run.capacity[second.type].ratePerSecond),
-  );
+  const backendPeakRatio = Math.max(0, ...run.backend.filter((second) => !inFaultReaction(run, second.second)).map((second) => second.requests / capacityAt(run, second.type, second.second)));
+  const figures = run.mode === 'queue' ? budgetFigures(run) : undefined;
   const backendRequests = run.backend.reduce((sum, second) => sum + second.requests, 0);
   const backendErrors = run.backend.reduce((sum, second) => sum + second.errors, 0);
   const accepted = run.orders.filter((order) => order.outcome === 'accepted');
   const verdict = {
     mode: run.mode,
+    ...(run.budget ? { budget: run.budget } : {}),
     profile: run.profile,
     backendPeakRatio,
     smoothingFactor: smoothingFactor(series.offered, series.backend),
@@ -67,15 +76,17 @@ export function judge(run: RunResult, prediction?: PredictionCheck): Verdict {
     drainSeconds: Math.max(0, (run.drainedAtMs - run.sendEndedAtMs) / 1000),
     backendErrorRate: backendRequests === 0 ? 0 : backendErrors / backendRequests,
     accounting: run.accounting,
+    ...(figures ? { budgetFigures: figures } : {}),
     ...(prediction ? { prediction } : {}),
   };
   const checks =
     run.mode === 'queue'
       ? [
-          { name: 'backend peak ≤ 1.05 × capacity', passed: backendPeakRatio <= PEAK_RATIO_LIMIT, detail: backendPeakRatio.toFixed(3) },
+          peakCheck(run, backendPeakRatio),
           { name: 'nothing lost', passed: run.accounting.lost === 0 && run.drained, detail: `${run.accounting.lost} lost${run.drained ? '' : ', backlog not drained'}` },
           { name: 'nothing applied twice', passed: run.accounting.appliedTwice === 0, detail: `${run.accounting.appliedTwice}` },
           backlogCheck(run, series.offered),
+          ...(figures ? budgetChecks(run, figures) : []),
           ...(prediction ? [predictionCheck(prediction)] : []),
         ]
       : [
@@ -83,6 +94,57 @@ export function judge(run: RunResult, prediction?: PredictionCheck): Verdict {
           { name: 'orders failed outright', passed: true, detail: `${run.accounting.failedOutright} of ${run.orders.length}` },
         ];
   return { ...verdict, checks };
+}
+
+/** The first seconds of a capacity loss, which the reaction check judges instead of the peak check. */
+function inFaultReaction(run: RunResult, second: number): boolean {
+  const fault = run.capacityFault;
+  return fault !== undefined && second >= fault.atSec && second < fault.atSec + FAULT_REACTION_SEC;
+}
+
+function peakCheck(run: RunResult, ratio: number): Verdict['checks'][number] {
+  const limit = run.budget === 'adaptive' ? ADAPTIVE_PEAK_RATIO_LIMIT : PEAK_RATIO_LIMIT;
+  const outside = run.capacityFault ? ` (outside the ${FAULT_REACTION_SEC} s after the capacity loss)` : '';
+  return { name: `busiest backend second ≤ ${limit.toFixed(2)} × capacity${outside}`, passed: ratio <= limit, detail: ratio.toFixed(3) };
+}
+
+/**
+ * What the adaptive budget promises without being told the capacity: it uses it while orders wait,
+ * follows a capacity loss down within seconds and back up after; and any shared budget splits the
+ * type's rate evenly between its replicas.
+ */
+function budgetChecks(run: RunResult, figures: BudgetFigures): Verdict['checks'] {
+  const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+  const fairness = figures.fairness.map((entry) => ({
+    name: `the ${entry.shares.length} ${entry.type} replicas each applied within ${FAIRNESS_TOLERANCE * 100} % of an even share`,
+    passed: entry.maxDeviation <= FAIRNESS_TOLERANCE,
+    detail: `${entry.shares.map((share) => share.toFixed(2)).join(' · ')} of an even share`,
+  }));
+  if (run.budget !== 'adaptive') return fairness;
+  const checks: Verdict['checks'] = [];
+  if (figures.capacityUsedInBacklog !== undefined) {
+    checks.push({
+      name: `≥ ${ADAPTIVE_USE_TARGET * 100} % of capacity used while a backlog waited`,
+      passed: figures.capacityUsedInBacklog >= ADAPTIVE_USE_TARGET,
+      detail: `${percent(figures.capacityUsedInBacklog)} over ${figures.backlogSeconds} s`,
+    });
+  }
+  if (run.capacityFault) {
+    const { underReducedCapacityAfterSec: under, backTo90PercentAfterSec: back } = figures;
+    checks.push(
+      {
+        name: `under the reduced capacity within ${FAULT_REACTION_SEC} s of the loss`,
+        passed: under !== undefined && under <= FAULT_REACTION_SEC,
+        detail: under === undefined ? 'never' : `${under} s`,
+      },
+      {
+        name: `≥ ${RECOVERED_SHARE * 100} % of the capacity used again within ${FAULT_RECOVERY_SEC} s of its return`,
+        passed: back !== undefined && back <= FAULT_RECOVERY_SEC,
+        detail: back === undefined ? 'not while a backlog waited' : `${back} s`,
+      },
+    );
+  }
+  return [...checks, ...fairness];
 }
 
 /** The planner's peak depth and drain time for the run's profile and settings, against the run's. */

@@ -1,10 +1,11 @@
 import { ORDER_TYPES, OrderType, parseOrderType, topologyNames } from '@bss/contracts';
-import { LoadgenOptions } from '../cli/options';
+import { Budget, LoadgenOptions } from '../cli/options';
+import { parsePrometheusText } from '@bss/observability';
 import { BrokerConnection, inspectQueues, ManagementClient, topologyPlan } from '@bss/messaging';
 import { checkPrediction, launchedRunPlan } from '../plan/prediction-check';
 import { judge, Verdict } from '../report/verdict';
 import { OrderMix, parseMix } from '../traffic/order-mix';
-import { LaunchedSystem, launchForRun } from './launch';
+import { LaunchedSystem, launchForRun, processorMetricsUrls } from './launch';
 import { Mode, Progress, RunResult, runLoad } from './run-load';
 
 const RETRY_STEPS_TO_CLEAN = 8;
@@ -25,8 +26,39 @@ async function servedTypes(management: ManagementClient, prefix: string): Promis
   return served;
 }
 
-/** Runs one mode end to end: (launch,) load, drain, account, judge, (stop and clean up). */
-export async function runMode(options: LoadgenOptions, mode: Mode, hooks: OrchestrationHooks): Promise<{ run: RunResult; verdict: Verdict }> {
+const LEARNED_LIMIT = 'bss_backend_learned_limit';
+
+/** The limit each type's processors allow themselves: its first replica's gauge (the replicas share it through Redis). */
+function learnedLimitReader(system: LaunchedSystem): () => Promise<Partial<Record<OrderType, number>>> {
+  const firstPerType = new Map(processorMetricsUrls(system).reverse().map(({ orderType, url }) => [orderType, url]));
+  return async () => {
+    const limits: Partial<Record<OrderType, number>> = {};
+    await Promise.all(
+      [...firstPerType].map(async ([orderType, url]) => {
+        const response = await fetch(url, { signal: AbortSignal.timeout(900) });
+        const sample = parsePrometheusText(await response.text(), new Set([LEARNED_LIMIT])).find((candidate) => candidate.labels['type'] === orderType);
+        const type = parseOrderType(orderType);
+        if (sample && type) limits[type] = sample.value;
+      }),
+    );
+    return limits;
+  };
+}
+
+function replicasPerType(system: LaunchedSystem): Partial<Record<OrderType, number>> {
+  const counts: Partial<Record<OrderType, number>> = {};
+  for (const { orderType } of processorMetricsUrls(system)) {
+    const type = parseOrderType(orderType);
+    if (type) counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Runs one mode end to end: (launch,) load, drain, account, judge, (stop and clean up). A queue run
+ * of a launched system gives the processors `budget`.
+ */
+export async function runMode(options: LoadgenOptions, mode: Mode, budget: Budget | undefined, hooks: OrchestrationHooks): Promise<{ run: RunResult; verdict: Verdict }> {
   const management = new ManagementClient([options.managementUrl], '/', 5000);
   if (!(await management.isReachable())) {
     throw new Error(`the RabbitMQ management API does not answer at ${new URL(options.managementUrl).host} (enable it: rabbitmq-plugins enable rabbitmq_management)`);
@@ -36,8 +68,15 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
   try {
     if (options.launch) {
       system = await launchForRun(
-        { distAppsDir: hooks.distAppsDir, capacity: options.capacity, replicas: options.replicas, redisUrl: options.redis ? hooks.redisUrl : undefined, onLine: hooks.onAppLine },
-        mode,
+        {
+          distAppsDir: hooks.distAppsDir,
+          capacity: options.capacity,
+          budget: budget ?? 'static',
+          replicas: options.replicas,
+          redisUrl: options.redis ? hooks.redisUrl : undefined,
+          onLine: hooks.onAppLine,
+        },
+        budget ? `${mode}.${budget}` : mode,
       );
     }
     const prefix = system?.queuePrefix ?? options.queuePrefix;
@@ -45,6 +84,9 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
     const mix: OrderMix = parseMix(options.mix, [...new Set(types)]);
     const run = await runLoad({
       mode,
+      ...(system && budget ? { budget } : {}),
+      ...(options.capacityFault ? { capacityFault: options.capacityFault } : {}),
+      ...(system && mode === 'queue' ? { learnedLimitOf: learnedLimitReader(system), processorReplicas: replicasPerType(system) } : {}),
       profile: options.profile,
       mix,
       seed: options.seed,
@@ -59,8 +101,8 @@ export async function runMode(options: LoadgenOptions, mode: Mode, hooks: Orches
       drainTimeoutMs: options.drainTimeoutSec * 1000,
       onProgress: hooks.onProgress,
     });
-    // A launched run's settings are known, so the capacity planner can be held to it.
-    const prediction = system && mode === 'queue' ? checkPrediction(run, options.profile, launchedRunPlan(run, mix, options.replicas)) : undefined;
+    // A launched run's settings are known, so the capacity planner (which models the static budget) can be held to it.
+    const prediction = system && budget === 'static' && !options.capacityFault ? checkPrediction(run, options.profile, launchedRunPlan(run, mix, options.replicas)) : undefined;
     return { run, verdict: judge(run, prediction) };
   } finally {
     await broker.close();

@@ -3,12 +3,16 @@ import { departureTimes, Profile } from '../profiles/profiles';
 import { OrderMix, payloadFor, pickType } from '../traffic/order-mix';
 import { seededRandom } from '../traffic/random';
 import { ManagementClient } from '@bss/messaging';
+import { Budget, CapacityFault } from '../cli/options';
 import { directTarget, isAccepted, queueTarget, Sent, Target } from './targets';
 
 export type Mode = 'queue' | 'direct';
 
 export interface RunSettings {
   readonly mode: Mode;
+  /** The processors' budget (queue runs of a launched system). */
+  readonly budget?: Budget;
+  readonly capacityFault?: CapacityFault;
   readonly profile: Profile;
   readonly mix: OrderMix;
   readonly seed: number;
@@ -18,6 +22,10 @@ export interface RunSettings {
   readonly management?: ManagementClient;
   /** Live queue depth each second (AMQP passive declares: ready messages, no statistics lag). */
   readonly depthOf?: (queues: readonly string[]) => Promise<number[]>;
+  /** Processor replicas per type, when known (a launched system). */
+  readonly processorReplicas?: Partial<Record<OrderType, number>>;
+  /** The limit each type's processors allow themselves now (their bss_backend_learned_limit). */
+  readonly learnedLimitOf?: () => Promise<Partial<Record<OrderType, number>>>;
   readonly names: TopologyNames;
   /** Requests in flight at once before the generator counts further ones as dropped (it never waits). */
   readonly maxInFlight: number;
@@ -27,7 +35,8 @@ export interface RunSettings {
 }
 
 export interface Progress {
-  readonly mode: Mode;
+  /** The run: its mode, and its budget for a queue run. */
+  readonly label: string;
   readonly phase: 'sending' | 'draining';
   readonly sent: number;
   readonly total: number;
@@ -39,6 +48,8 @@ export interface BackendSecond {
   readonly second: number;
   readonly type: OrderType;
   readonly requests: number;
+  /** The backend's capacity in this second, when the simulator recorded it (lower during a capacity fault). */
+  readonly capacity?: number;
   readonly completed: number;
   readonly errors: number;
   readonly inFlightPeak: number;
@@ -52,6 +63,8 @@ export interface OrderRecord extends Sent {
 
 export interface RunResult {
   readonly mode: Mode;
+  readonly budget?: Budget;
+  readonly capacityFault?: CapacityFault;
   readonly profile: string;
   readonly startedAtMs: number;
   readonly sendEndedAtMs: number;
@@ -65,6 +78,11 @@ export interface RunResult {
   /** Queue depth (ready + unacked) per sampled second and type; empty in direct mode. */
   readonly queueDepth: { second: number; depth: Partial<Record<OrderType, number>> }[];
   readonly backend: BackendSecond[];
+  /** The limit each type's processors allowed themselves, sampled every second. */
+  readonly learnedLimit: { second: number; limit: Partial<Record<OrderType, number>> }[];
+  readonly processorReplicas?: Partial<Record<OrderType, number>>;
+  /** Orders each processor replica applied, from the backend's ledger. */
+  readonly replicaShares: { type: OrderType; instance: string; applied: number }[];
   readonly orders: OrderRecord[];
   readonly accounting: {
     readonly accepted: number;
@@ -79,8 +97,10 @@ export interface RunResult {
 
 interface LedgerEntry {
   orderId: string;
+  type: OrderType;
   outcome: 'applied' | 'rejected';
   appliedAt: string;
+  appliedByInstance?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,9 +147,11 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
   const startedAtMs = Date.now() + 200;
   const records: OrderRecord[] = [];
   const queueDepth: RunResult['queueDepth'] = [];
+  const learnedLimit: RunResult['learnedLimit'] = [];
   let inFlight = 0;
   let accepted = 0;
-  const sampler = startSampler(settings, startedAtMs, queueDepth);
+  const sampler = startSampler(settings, startedAtMs, queueDepth, learnedLimit);
+  const fault = scheduleCapacityFault(settings, startedAtMs);
 
   await Promise.all(
     plan.map(async ({ atMs, type, payload }) => {
@@ -144,7 +166,7 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
       const ok = isAccepted(settings.mode, sent.status);
       if (ok) accepted += 1;
       records.push({ ...sent, outcome: ok ? 'accepted' : failureOf(settings.mode, sent.status) });
-      settings.onProgress?.({ mode: settings.mode, phase: 'sending', sent: records.length, total: plan.length, accepted });
+      settings.onProgress?.({ label: labelOf(settings), phase: 'sending', sent: records.length, total: plan.length, accepted });
     }),
   );
   const sendEndedAtMs = Date.now();
@@ -153,6 +175,7 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
   const drain = settings.mode === 'queue' ? await waitForDrain(settings, acceptedIds) : { drained: true, deadIds: new Set<string>() };
   const drainedAtMs = Date.now();
   sampler.stop();
+  await fault.settled();
 
   const ledger = await readLedger(settings.backendUrl);
   const load = await readLoad(settings.backendUrl, Math.floor(startedAtMs / 1000) - 1);
@@ -163,6 +186,7 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
     drained: drain.drained,
     records,
     queueDepth,
+    learnedLimit,
     ledger,
     load,
     acceptedIds,
@@ -170,8 +194,17 @@ export async function runLoad(settings: RunSettings): Promise<RunResult> {
   });
 }
 
-function startSampler(settings: RunSettings, startedAtMs: number, samples: RunResult['queueDepth']): { stop(): void } {
-  const { depthOf } = settings;
+function labelOf(settings: RunSettings): string {
+  return settings.budget ? `${settings.mode}/${settings.budget}` : settings.mode;
+}
+
+function startSampler(
+  settings: RunSettings,
+  startedAtMs: number,
+  samples: RunResult['queueDepth'],
+  limits: RunResult['learnedLimit'],
+): { stop(): void } {
+  const { depthOf, learnedLimitOf } = settings;
   if (settings.mode !== 'queue' || !depthOf) return { stop: () => undefined };
   const queues = ORDER_TYPES.map((type) => settings.names.queueFor(type));
   const timer = setInterval(() => {
@@ -180,8 +213,27 @@ function startSampler(settings: RunSettings, startedAtMs: number, samples: RunRe
       (depths) => samples.push({ second, depth: Object.fromEntries(ORDER_TYPES.map((type, index) => [type, depths[index]])) }),
       () => undefined,
     );
+    void learnedLimitOf?.().then(
+      (limit) => limits.push({ second, limit }),
+      () => undefined,
+    );
   }, 1000);
   return { stop: () => clearInterval(timer) };
+}
+
+/** Takes the backend's capacity away at the fault's second, through the simulator's fault API; it restores itself. */
+function scheduleCapacityFault(settings: RunSettings, startedAtMs: number): { settled(): Promise<void> } {
+  const { capacityFault } = settings;
+  if (!capacityFault) return { settled: async () => undefined };
+  const applied = sleep(startedAtMs + capacityFault.atSec * 1000 - Date.now()).then(async () => {
+    const response = await fetch(`${settings.backendUrl}/api/v1/faults/capacity`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ factor: capacityFault.factor, durationMs: capacityFault.forSec * 1000 }),
+    });
+    if (!response.ok) throw new Error(`the backend's capacity fault answered ${response.status}: ${await response.text()}`);
+  });
+  return { settled: () => applied };
 }
 
 /** Until every accepted order is in the ledger or a dead letter, or the drain timeout passes. */
@@ -193,7 +245,7 @@ async function waitForDrain(settings: RunSettings, acceptedIds: ReadonlySet<stri
       settings.management ? (await settings.management.peekMessageIds(settings.names.deadLetterQueue, 100_000)).filter((id) => acceptedIds.has(id)) : [],
     );
     const backlog = acceptedIds.size - handled - deadIds.size;
-    settings.onProgress?.({ mode: settings.mode, phase: 'draining', sent: acceptedIds.size, total: acceptedIds.size, accepted: acceptedIds.size, backlog });
+    settings.onProgress?.({ label: labelOf(settings), phase: 'draining', sent: acceptedIds.size, total: acceptedIds.size, accepted: acceptedIds.size, backlog });
     if (backlog <= 0) return { drained: true, deadIds };
     if (Date.now() > deadline) return { drained: false, deadIds };
     await sleep(1000);
@@ -221,6 +273,7 @@ function summarize(
     drained: boolean;
     records: OrderRecord[];
     queueDepth: RunResult['queueDepth'];
+    learnedLimit: RunResult['learnedLimit'];
     ledger: LedgerEntry[];
     load: { capacity: RunResult['capacity']; seconds: BackendSecond[] };
     acceptedIds: ReadonlySet<string>;
@@ -247,6 +300,9 @@ function summarize(
   const startSecond = Math.floor(run.startedAtMs / 1000);
   return {
     mode: settings.mode,
+    ...(settings.budget ? { budget: settings.budget } : {}),
+    ...(settings.capacityFault ? { capacityFault: settings.capacityFault } : {}),
+    ...(settings.processorReplicas ? { processorReplicas: settings.processorReplicas } : {}),
     profile: settings.profile.description,
     startedAtMs: run.startedAtMs,
     sendEndedAtMs: run.sendEndedAtMs,
@@ -257,6 +313,8 @@ function summarize(
     intake: intakePerSecond(run.records, run.startedAtMs),
     queueDepth: run.queueDepth.sort((a, b) => a.second - b.second),
     backend: run.load.seconds.map((second) => ({ ...second, second: second.second - startSecond })).filter((second) => second.second >= 0),
+    learnedLimit: run.learnedLimit.sort((a, b) => a.second - b.second),
+    replicaShares: replicaSharesOf(run.ledger, run.acceptedIds),
     orders,
     accounting: {
       accepted: run.acceptedIds.size,
@@ -268,4 +326,17 @@ function summarize(
       failedOutright: run.records.filter((record) => record.outcome !== 'accepted').length,
     },
   };
+}
+
+/** Orders each replica applied, by the instance the backend recorded; entries without one are not counted. */
+function replicaSharesOf(ledger: readonly LedgerEntry[], acceptedIds: ReadonlySet<string>): RunResult['replicaShares'] {
+  const counts = new Map<string, { type: OrderType; instance: string; applied: number }>();
+  for (const entry of ledger) {
+    if (!entry.appliedByInstance || !acceptedIds.has(entry.orderId)) continue;
+    const key = `${entry.type}|${entry.appliedByInstance}`;
+    const share = counts.get(key) ?? { type: entry.type, instance: entry.appliedByInstance, applied: 0 };
+    share.applied += 1;
+    counts.set(key, share);
+  }
+  return [...counts.values()].sort((a, b) => a.type.localeCompare(b.type) || a.instance.localeCompare(b.instance));
 }

@@ -218,7 +218,7 @@ export const processorSchema = (defaults: ProcessorDefaults) => ({
   BACKEND_LATENCY_TOLERANCE: decimal({
     min: 1.1,
     max: 100,
-    default: 4,
+    default: 3.5,
     description: 'Adaptive budget: how many times its unloaded latency the backend may take before the limit stops rising and falls',
   }),
   BACKEND_INITIAL_RATE: integer({

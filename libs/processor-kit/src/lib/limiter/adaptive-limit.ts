@@ -80,7 +80,12 @@ export class AdaptiveLimit implements RateControl {
 
   private closeWindow(now: number): CallWindow {
     const sorted = this.latencies.sort((a, b) => a - b);
-    const window = { latencyMs: sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : undefined, overloads: this.overloads, pressed: this.pressed };
+    const window = {
+      latencyMs: sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : undefined,
+      overloads: this.overloads,
+      calls: sorted.length + this.overloads,
+      pressed: this.pressed,
+    };
     this.latencies = [];
     this.overloads = 0;
     this.pressed = false;

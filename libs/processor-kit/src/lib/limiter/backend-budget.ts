@@ -26,6 +26,7 @@ export interface BackendBudgetParts {
 }
 
 const CONCURRENCY_POLL_MS = 10;
+const RESERVATION_HORIZON_MS = 200;
 
 /**
  * Everything that stands between an order and its backend call: the rates its control sets (shared
@@ -81,11 +82,23 @@ export class BackendBudget {
     }
   }
 
-  /** Takes a slot and waits for it; `onQueued` hears of every caller that could not go at once. */
+  /**
+   * Takes a slot and waits for it; `onQueued` hears of every caller that could not go at once. A
+   * slot is reserved at most `RESERVATION_HORIZON_MS` ahead: a caller further back sleeps until
+   * its turn is near and asks again, so when the rate changes, the callers already waiting follow
+   * the new rate instead of keeping slots computed at the old one.
+   */
   private async take(limiter: RateLimiter, deadlineMs: number, signal?: AbortSignal, onQueued?: () => void): Promise<void> {
-    const grant = await limiter.reserve(Math.max(0, deadlineMs - this.now()));
-    if (!grant.granted || grant.waitMs > 0) onQueued?.();
-    if (!grant.granted) throw new BackendBusyError(grant.waitMs);
-    if (grant.waitMs > 0) await sleep(grant.waitMs, undefined, { signal });
+    for (;;) {
+      const remainingMs = Math.max(0, deadlineMs - this.now());
+      const grant = await limiter.reserve(Math.min(remainingMs, RESERVATION_HORIZON_MS));
+      if (!grant.granted || grant.waitMs > 0) onQueued?.();
+      if (grant.granted) {
+        if (grant.waitMs > 0) await sleep(grant.waitMs, undefined, { signal });
+        return;
+      }
+      if (grant.waitMs > remainingMs) throw new BackendBusyError(grant.waitMs);
+      await sleep((grant.waitMs - RESERVATION_HORIZON_MS / 2) * (0.9 + Math.random() * 0.2), undefined, { signal });
+    }
   }
 }

@@ -30,7 +30,7 @@ export interface BudgetObservers {
 const STATIC_BACKOFF = { minFactor: 0.1, recoveryPerSecond: 0.1 };
 
 /** The adaptive budget's fixed parts; README "The adaptive budget" explains each. */
-const ADAPTIVE_LAW = { minRate: 1, gainPerSecond: 0.25, overloadCut: 0.7, cutIntervalMs: 1000, baselinePeriodMs: 150_000 };
+const ADAPTIVE_LAW = { minRate: 1, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 1000, baselinePeriodMs: 150_000 };
 const REPORT_WINDOW_MS = 500;
 
 /**
@@ -38,11 +38,14 @@ const REPORT_WINDOW_MS = 500;
  * under the topology prefix, so separate installations never share), otherwise this replica's own.
  */
 export function createBackendBudget(settings: BudgetSettings, type: OrderType, redis?: Redis, observers: BudgetObservers = {}): BackendBudget {
-  const key = `bss:budget:${settings.QUEUE_NAME}:${type.toLowerCase()}`;
+  // The hash tag keeps a type's keys in one Redis Cluster slot, as the rate script reads two of them.
+  const key = `bss:budget:{${settings.QUEUE_NAME}:${type.toLowerCase()}}`;
   const leaseMs = settings.PROCESSING_TIMEOUT_SEC * 1000;
-  const control = rateControlOf(settings, key, redis, observers);
+  const learnedKey = `${key}:learned`;
+  const control = rateControlOf(settings, learnedKey, redis, observers);
   const startingRate = control.sharedRate() ?? 0;
-  const rate = startingRate === 0 ? undefined : redis ? new RedisRateLimiter(redis, `${key}:rate`, startingRate) : new LocalRateLimiter(startingRate);
+  const rateKey = settings.BACKEND_BUDGET === 'adaptive' ? learnedKey : undefined;
+  const rate = startingRate === 0 ? undefined : redis ? new RedisRateLimiter(redis, `${key}:rate`, startingRate, { rateKey }) : new LocalRateLimiter(startingRate);
   const concurrency =
     settings.BACKEND_MAX_CONCURRENCY === 0
       ? undefined
@@ -52,7 +55,7 @@ export function createBackendBudget(settings: BudgetSettings, type: OrderType, r
   return new BackendBudget({ rate, control, concurrency });
 }
 
-function rateControlOf(settings: BudgetSettings, key: string, redis: Redis | undefined, observers: BudgetObservers): RateControl {
+function rateControlOf(settings: BudgetSettings, learnedKey: string, redis: Redis | undefined, observers: BudgetObservers): RateControl {
   if (settings.BACKEND_BUDGET === 'static') {
     observers.onRate?.(settings.BACKEND_RATE_LIMIT);
     return new StaticRate(settings.BACKEND_RATE_LIMIT, new OverloadBackoff(STATIC_BACKOFF));
@@ -63,6 +66,6 @@ function rateControlOf(settings: BudgetSettings, key: string, redis: Redis | und
     maxRate: settings.BACKEND_RATE_LIMIT === 0 ? Number.POSITIVE_INFINITY : settings.BACKEND_RATE_LIMIT,
     latencyTolerance: settings.BACKEND_LATENCY_TOLERANCE,
   };
-  const store = redis ? new RedisLearnedLimitStore(redis, `${key}:learned`) : new LocalLearnedLimitStore();
+  const store = redis ? new RedisLearnedLimitStore(redis, learnedKey) : new LocalLearnedLimitStore();
   return new AdaptiveLimit(store, { law, windowMs: REPORT_WINDOW_MS, onLearned: observers.onRate, onStoreError: observers.onStoreError });
 }

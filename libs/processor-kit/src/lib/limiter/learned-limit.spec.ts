@@ -6,7 +6,7 @@ const LAW: LearningLaw = {
   maxRate: Number.POSITIVE_INFINITY,
   latencyTolerance: 4,
   gainPerSecond: 0.25,
-  overloadCut: 0.7,
+  overloadCut: 0.5,
   cutIntervalMs: 1000,
   baselinePeriodMs: 150_000,
 };
@@ -25,54 +25,60 @@ describe('learnLimit', () => {
   });
 
   it('rises while demand presses the limit and latency stays near its baseline, fast while far below the knee', () => {
-    const learned = reportRepeatedly(undefined, { latencyMs: 20, overloads: 0, pressed: true }, 0, 5000);
+    const learned = reportRepeatedly(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: true }, 0, 5000);
     expect(learned.baselineMs).toBe(20);
     expect(learned.limit).toBeGreaterThan(10 * 2);
   });
 
   it('does not rise while nobody waits for it: an idle limit is no evidence the backend bears more', () => {
-    expect(reportRepeatedly(undefined, { latencyMs: 20, overloads: 0, pressed: false }, 0, 10_000).limit).toBe(10);
+    expect(reportRepeatedly(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: false }, 0, 10_000).limit).toBe(10);
   });
 
   it('settles where latency is the tolerance times the baseline, and falls faster the further beyond it latency is', () => {
-    const seeded = learnLimit(undefined, { latencyMs: 20, overloads: 0, pressed: true }, 0, { ...LAW, initialRate: 100 });
-    const atTolerance = reportRepeatedly(seeded, { latencyMs: 80, overloads: 0, pressed: true }, 500, 2000);
+    const seeded = learnLimit(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: true }, 0, { ...LAW, initialRate: 100 });
+    const atTolerance = reportRepeatedly(seeded, { latencyMs: 80, overloads: 0, calls: 10, pressed: true }, 500, 2000);
     expect(atTolerance.limit).toBeCloseTo(seeded.limit, 5);
-    const littleBeyond = reportRepeatedly(seeded, { latencyMs: 90, overloads: 0, pressed: true }, 500, 2000).limit;
-    const farBeyond = reportRepeatedly(seeded, { latencyMs: 300, overloads: 0, pressed: true }, 500, 2000).limit;
+    const littleBeyond = reportRepeatedly(seeded, { latencyMs: 90, overloads: 0, calls: 10, pressed: true }, 500, 2000).limit;
+    const farBeyond = reportRepeatedly(seeded, { latencyMs: 300, overloads: 0, calls: 10, pressed: true }, 500, 2000).limit;
     expect(littleBeyond).toBeLessThan(seeded.limit);
     expect(farBeyond).toBeLessThan(littleBeyond);
     expect(farBeyond).toBeGreaterThanOrEqual(seeded.limit / 2 ** 2.5);
   });
 
-  it('cuts on an overload signal at most once per interval, and never below the floor', () => {
-    const seeded = learnLimit(undefined, { latencyMs: 20, overloads: 0, pressed: false }, 0, { ...LAW, initialRate: 100 });
-    const cut = learnLimit(seeded, { overloads: 3, pressed: true }, 100, LAW);
-    expect(cut.limit).toBeCloseTo(70);
-    expect(learnLimit(cut, { overloads: 5, pressed: true }, 600, LAW).limit).toBeCloseTo(70);
-    expect(learnLimit(cut, { overloads: 1, pressed: true }, 1100, LAW).limit).toBeCloseTo(49);
-    expect(reportRepeatedly(cut, { overloads: 1, pressed: true }, 1100, 60_000).limit).toBe(1);
+  it('cuts on an overload signal by the share of calls that met it, at most once per interval, never below the floor', () => {
+    const seeded = learnLimit(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: false }, 0, { ...LAW, initialRate: 100 });
+    const collapsed = learnLimit(seeded, { overloads: 3, calls: 3, pressed: true }, 100, LAW);
+    expect(collapsed.limit).toBeCloseTo(50);
+    expect(learnLimit(collapsed, { overloads: 5, calls: 5, pressed: true }, 600, LAW).limit).toBeCloseTo(50);
+    expect(learnLimit(collapsed, { latencyMs: 20, overloads: 1, calls: 10, pressed: true }, 1100, LAW).limit).toBeCloseTo(45);
+    expect(reportRepeatedly(collapsed, { overloads: 1, calls: 1, pressed: true }, 1100, 60_000).limit).toBe(1);
+  });
+
+  it('answers an overload with the cut alone, not also with the latencies of the same window', () => {
+    const seeded = learnLimit(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: false }, 0, { ...LAW, initialRate: 100 });
+    const cut = learnLimit(seeded, { latencyMs: 2000, overloads: 1, calls: 4, pressed: true }, 1000, LAW);
+    expect(cut.limit).toBeCloseTo(75);
   });
 
   it('learns as fast with four replicas reporting as with one: each report counts for the time since the last', () => {
-    const window = { latencyMs: 20, overloads: 0, pressed: true };
+    const window = { latencyMs: 20, overloads: 0, calls: 10, pressed: true };
     const alone = reportRepeatedly(undefined, window, 0, 2000, 500);
     const fourReplicas = reportRepeatedly(undefined, window, 0, 2000, 125);
     expect(fourReplicas.limit).toBeCloseTo(alone.limit, 0);
   });
 
   it('a report that arrives late, stamped before the last, moves nothing backwards in time', () => {
-    const state = learnLimit(undefined, { latencyMs: 20, overloads: 0, pressed: true }, 1000, LAW);
-    const late = learnLimit(state, { latencyMs: 20, overloads: 0, pressed: true }, 900, LAW);
+    const state = learnLimit(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: true }, 1000, LAW);
+    const late = learnLimit(state, { latencyMs: 20, overloads: 0, calls: 10, pressed: true }, 900, LAW);
     expect(late.limit).toBe(state.limit);
     expect(late.updatedAtMs).toBe(1000);
   });
 
   it('remembers the lowest latency for one to two baseline periods, then follows a backend that became slower', () => {
-    let state = learnLimit(undefined, { latencyMs: 20, overloads: 0, pressed: false }, 0, LAW);
-    state = reportRepeatedly(state, { latencyMs: 50, overloads: 0, pressed: false }, 1000, LAW.baselinePeriodMs, 10_000);
+    let state = learnLimit(undefined, { latencyMs: 20, overloads: 0, calls: 10, pressed: false }, 0, LAW);
+    state = reportRepeatedly(state, { latencyMs: 50, overloads: 0, calls: 10, pressed: false }, 1000, LAW.baselinePeriodMs, 10_000);
     expect(state.baselineMs).toBe(20);
-    state = reportRepeatedly(state, { latencyMs: 50, overloads: 0, pressed: false }, LAW.baselinePeriodMs + 20_000, LAW.baselinePeriodMs, 10_000);
+    state = reportRepeatedly(state, { latencyMs: 50, overloads: 0, calls: 10, pressed: false }, LAW.baselinePeriodMs + 20_000, LAW.baselinePeriodMs, 10_000);
     expect(state.baselineMs).toBe(50);
   });
 });
@@ -93,7 +99,7 @@ describe('learnLimit against a backend that slows down near its capacity', () =>
       const rate = state?.limit ?? LAW.initialRate;
       if (tick % 2 === 0) usedPerSecond.push(rate / capacity);
       const overloads = rate > capacity ? Math.round((rate - capacity) * 0.5) : 0;
-      state = learnLimit(state, { latencyMs: latencyAt(rate, capacity), overloads, pressed: true }, tick * 500, LAW);
+      state = learnLimit(state, { latencyMs: latencyAt(rate, capacity), overloads, calls: Math.round(rate / 2), pressed: true }, tick * 500, LAW);
     }
     return usedPerSecond;
   }

@@ -20,6 +20,8 @@ export interface CallWindow {
   readonly latencyMs?: number;
   /** Calls that met 429, 503, a timeout or another retryable failure. */
   readonly overloads: number;
+  /** Calls that ended in the window, answered or overloaded. */
+  readonly calls: number;
   /** Callers had to wait for the learned rate: demand presses the limit, so raising it is worth trying. */
   readonly pressed: boolean;
 }
@@ -33,7 +35,7 @@ export interface LearningLaw {
   readonly latencyTolerance: number;
   /** Proportional gain: the limit's logarithm moves by gain × ln(tolerance ÷ latency ratio) per second. */
   readonly gainPerSecond: number;
-  /** Factor an overload signal cuts the limit by, at most once per `cutIntervalMs`. */
+  /** The deepest cut an overload signal makes, when (nearly) every call met it; at most one cut per `cutIntervalMs`. */
   readonly overloadCut: number;
   readonly cutIntervalMs: number;
   /** How long a baseline latency is remembered: one to two of these periods. */
@@ -55,7 +57,9 @@ export function initialLearnedLimit(nowMs: number, law: LearningLaw): LearnedLim
  * against its unloaded baseline says how close it is to saturation. Below `latencyTolerance` × the
  * baseline, and while demand presses the limit, the limit rises; above it, it falls, in proportion
  * to the logarithm of the distance, so it settles where latency is `latencyTolerance` × baseline
- * instead of sawing between overload and backing off. An overload signal cuts it at once.
+ * instead of sawing between overload and backing off. An overload signal (429, 503, a timeout)
+ * cuts it at once by the share of calls that met one (never below `overloadCut`), at most once
+ * per `cutIntervalMs` across all replicas: a stray 503 costs little, a collapse halves it.
  *
  * Every replica reports its own windows, and each report moves the limit by the time elapsed since
  * the last report of any replica: the limit learns at the same speed however many replicas there are.
@@ -65,17 +69,19 @@ export function learnLimit(state: LearnedLimitState | undefined, window: CallWin
   const elapsedSeconds = Math.min(MAX_STEP_SECONDS, Math.max(0, nowMs - previous.updatedAtMs) / 1000);
   const baseline = advanceBaseline(previous, window.latencyMs, nowMs, law);
   let limit = previous.limit;
-  if (window.latencyMs !== undefined && baseline.baselineMs !== undefined) {
+  let lastCutAtMs = previous.lastCutAtMs;
+  if (window.overloads > 0) {
+    // The cut alone answers an overload: the latencies of the same moment would cut again for the same cause.
+    if (nowMs - lastCutAtMs >= law.cutIntervalMs) {
+      limit *= Math.max(law.overloadCut, 1 - window.overloads / Math.max(window.calls, window.overloads));
+      lastCutAtMs = nowMs;
+    }
+  } else if (window.latencyMs !== undefined && baseline.baselineMs !== undefined) {
     const distance = Math.log((law.latencyTolerance * baseline.baselineMs) / window.latencyMs);
     if (distance < 0 || window.pressed) {
       const step = Math.min(MAX_LOG_STEP_PER_SECOND, Math.max(-MAX_LOG_STEP_PER_SECOND, law.gainPerSecond * distance));
       limit *= Math.exp(step * elapsedSeconds);
     }
-  }
-  let lastCutAtMs = previous.lastCutAtMs;
-  if (window.overloads > 0 && nowMs - lastCutAtMs >= law.cutIntervalMs) {
-    limit *= law.overloadCut;
-    lastCutAtMs = nowMs;
   }
   return { ...baseline, limit: Math.min(law.maxRate, Math.max(law.minRate, limit)), updatedAtMs: Math.max(nowMs, previous.updatedAtMs), lastCutAtMs };
 }

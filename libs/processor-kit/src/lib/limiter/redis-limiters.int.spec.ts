@@ -34,6 +34,18 @@ describe('limiters shared through the real Redis', () => {
     expect(grants.filter(({ replica }) => replica === 0)).toHaveLength(100);
   });
 
+  it('with the learned limit in Redis, replicas whose own copy of it is stale still go at the one shared rate', async () => {
+    const key = `test:limiter:${randomUUID()}`;
+    const learnedKey = `${key}:learned`;
+    const redis = connect();
+    await redis.set(learnedKey, JSON.stringify({ limit: 50 }));
+    const replicas = [new RedisRateLimiter(redis, key, 5, { rateKey: learnedKey }), new RedisRateLimiter(connect(), key, 500, { rateKey: learnedKey })];
+    const grants = await Promise.all(Array.from({ length: 100 }, (_, index) => replicas[index % 2].reserve(10_000)));
+    const lastSlotMs = Math.max(...grants.map((grant) => grant.waitMs));
+    expect(lastSlotMs).toBeGreaterThanOrEqual(1900);
+    expect(lastSlotMs).toBeLessThanOrEqual(2100);
+  });
+
   it('refuses a reservation beyond the allowed wait without taking the slot', async () => {
     const limiter = new RedisRateLimiter(connect(), `test:limiter:${randomUUID()}`, 10);
     expect(await limiter.reserve(0)).toEqual({ granted: true, waitMs: 0 });
@@ -61,7 +73,7 @@ describe('limiters shared through the real Redis', () => {
     const key = `test:learned:${randomUUID()}`;
     const law: LearningLaw = { initialRate: 10, minRate: 1, maxRate: 1000, latencyTolerance: 4, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 0, baselinePeriodMs: 150_000 };
     const stores = [new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key)];
-    await Promise.all(stores.map((store) => store.update((state, nowMs) => learnLimit(state, { overloads: 1, pressed: false }, nowMs, law))));
+    await Promise.all(stores.map((store) => store.update((state, nowMs) => learnLimit(state, { overloads: 1, calls: 1, pressed: false }, nowMs, law))));
     const final = await stores[0].update((state, nowMs) => state ?? initialLearnedLimit(nowMs, law));
     expect(final.limit).toBeCloseTo(10 * 0.5 ** 3, 5);
   });

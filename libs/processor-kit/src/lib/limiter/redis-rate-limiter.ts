@@ -4,10 +4,21 @@ import { RateGrant, RateLimiter } from './rate-limiter';
 /**
  * `reserveToken` as a Redis script, so every replica of a processor draws from one bucket. The
  * script reads Redis's own clock (TIME): replicas on machines with skewed clocks still agree.
+ * With a second key, the rate is the `limit` stored there (the learned limit), so every replica
+ * goes at the one shared rate even while its own copy of it is stale; ARGV's rate is the fallback.
  * Returns the wait in ms (≥ 0) for a reservation, or minus the wait when it was refused.
  */
 const RESERVE_SCRIPT = `
 local rate = tonumber(ARGV[1])
+if KEYS[2] then
+  local stored = redis.call('GET', KEYS[2])
+  if stored then
+    local ok, state = pcall(cjson.decode, stored)
+    if ok and type(state) == 'table' and tonumber(state.limit) and tonumber(state.limit) > 0 then
+      rate = tonumber(state.limit)
+    end
+  end
+end
 local burst = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
 local time = redis.call('TIME')
@@ -35,19 +46,25 @@ return wait
 `;
 
 export class RedisRateLimiter implements RateLimiter {
+  private readonly keys: string[];
+  private readonly burst: number;
+
   constructor(
     private readonly redis: Redis,
-    private readonly key: string,
+    key: string,
     private ratePerSecond: number,
-    private readonly burst = 1,
-  ) {}
+    options: { readonly burst?: number; readonly rateKey?: string } = {},
+  ) {
+    this.keys = options.rateKey ? [key, options.rateKey] : [key];
+    this.burst = options.burst ?? 1;
+  }
 
   setRate(ratePerSecond: number): void {
     this.ratePerSecond = ratePerSecond;
   }
 
   async reserve(maxWaitMs: number): Promise<RateGrant> {
-    const result = Number(await this.redis.eval(RESERVE_SCRIPT, 1, this.key, this.ratePerSecond, this.burst, Math.max(0, Math.floor(maxWaitMs))));
+    const result = Number(await this.redis.eval(RESERVE_SCRIPT, this.keys.length, ...this.keys, this.ratePerSecond, this.burst, Math.max(0, Math.floor(maxWaitMs))));
     return result >= 0 ? { granted: true, waitMs: result } : { granted: false, waitMs: -result };
   }
 }
