@@ -133,6 +133,11 @@ describe('metrics read exactly what happened to a known set of orders', () => {
     expectSeries(processor, 'bss_limiter_wait_seconds_count', { [labels({ type: 'MNP' })]: 8 });
     expectSeries(processor, 'bss_backend_in_flight', { [labels({ type: 'MNP' })]: 0 });
     expectSeries(processor, 'bss_backend_rate_limit', { [labels({ type: 'MNP' })]: RATE_LIMIT });
+    // The adaptive budget's learned limit: it started at BACKEND_INITIAL_RATE, the 503 cut it, and it never exceeds the cap.
+    const learned = Object.values(samplesOf(processor, 'bss_backend_learned_limit'));
+    expect(learned).toHaveLength(1);
+    expect(learned[0]).toBeGreaterThanOrEqual(1);
+    expect(learned[0]).toBeLessThanOrEqual(RATE_LIMIT);
     const calls = { '201': 4, '422': 2, '503': 1, '409': 1 };
     expectSeries(
       processor,

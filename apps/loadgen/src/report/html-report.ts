@@ -43,17 +43,18 @@ function runTitle(run: Pick<RunResult, 'mode' | 'budget'>): string {
   return run.budget ? `Through the queue — ${run.budget} budget` : 'Through the queue';
 }
 
-/** Capacity, the limit the processors learned, and what the backend took, per second and summed over the types. */
+/** Capacity, the limit the processors allowed themselves (learned or configured), and what the backend took, per second, summed over the types. */
 function learnedLimitChart(run: RunResult, seconds: readonly number[], backend: readonly number[]): string {
   if (run.learnedLimit.length === 0) return '';
   const types = typesIn(run) as OrderType[];
   const limitAt = new Map(run.learnedLimit.map((sample) => [sample.second, sample.limit]));
+  const learned = run.budget === 'adaptive';
   return lineChart({
-    title: 'Capacity vs the limit the processors learned (all types)',
+    title: learned ? 'Capacity vs the limit the processors learned (all types)' : 'Capacity vs the configured budget (all types)',
     yLabel: 'orders / s',
     series: [
       { name: 'capacity', color: '#9ca3af', values: seconds.map((second) => types.reduce((sum, type) => sum + capacityAt(run, type, second), 0)) },
-      { name: 'learned limit', color: '#2563eb', values: seconds.map((second) => types.reduce((sum, type) => sum + (limitAt.get(second)?.[type] ?? 0), 0)) },
+      { name: learned ? 'learned limit' : 'budget', color: '#2563eb', values: seconds.map((second) => types.reduce((sum, type) => sum + (limitAt.get(second)?.[type] ?? 0), 0)) },
       { name: 'backend', color: '#dc2626', values: backend },
     ],
   });

@@ -303,6 +303,7 @@ describe('ops-console arrival and drain from the processors\' counters', () => {
           `bss_messages_processed_total{type="MNP",outcome="applied"} ${processed.applied}`,
           `bss_messages_processed_total{type="MNP",outcome="requeued"} ${processed.requeued}`,
           'bss_backend_rate_limit{type="MNP"} 25',
+          'bss_backend_learned_limit{type="MNP"} 18.5',
           '',
         ].join('\n'),
       );
@@ -324,7 +325,7 @@ describe('ops-console arrival and drain from the processors\' counters', () => {
 
   it('shows arrivals from the live depth and the drain the processor counts, requeued deliveries left out', async () => {
     const idle = await eventually(mnp, (seen) => seen.mnp.rateSource === 'processors' && seen.mnp.arrivalRate === 0);
-    expect(idle.mnp).toMatchObject({ rateSource: 'processors', drainRate: 0, arrivalRate: 0 });
+    expect(idle.mnp).toMatchObject({ rateSource: 'processors', drainRate: 0, arrivalRate: 0, backendBudget: 25, learnedLimit: 18.5 });
     expect(idle.change.rateSource).not.toBe('processors');
 
     for (let index = 0; index < 30; index += 1) await probe.publishRaw(names.queueFor('MNP'), Buffer.from(JSON.stringify(envelope('MNP'))));

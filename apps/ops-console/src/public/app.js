@@ -66,7 +66,8 @@
   }
 
   function renderCard(type) {
-    const over = type.backendBudget && type.backendRate !== null && type.backendRate > type.backendBudget * 1.05;
+    const allowed = type.learnedLimit || type.backendBudget;
+    const over = allowed && type.backendRate !== null && type.backendRate > allowed * 1.05;
     const card = element('article', { class: 'card', 'data-type': type.type },
       element('h3', {}, element('span', {}, type.type), element('span', { class: 'muted' }, type.queue)),
       element('div', { class: 'depth', 'data-depth': String(type.depth), title: 'ready + unacked' }, type.depth),
@@ -83,8 +84,11 @@
         element('dt', {}, 'rates from'),
         element('dd', { class: 'rate-source', title: RATE_SOURCES[type.rateSource] ?? '' }, type.rateSource ?? '–'),
         element('dt', {}, 'retries scheduled'), element('dd', {}, rate(type.retryRate)),
-        element('dt', {}, 'backend load / budget'),
-        element('dd', { class: over ? 'over' : '' }, `${rate(type.backendRate)} / ${type.backendBudget === null ? '–' : `${type.backendBudget}/s`}`),
+        element('dt', {}, 'backend load / learned limit'),
+        element('dd', { class: over ? 'over backend-load' : 'backend-load', title: 'calls per second now / the rate the replicas allow themselves' },
+          `${rate(type.backendRate)} / ${type.learnedLimit === null ? '–' : `${rate(type.learnedLimit)}`}`),
+        element('dt', {}, 'budget cap'),
+        element('dd', { class: 'budget-cap' }, type.backendBudget === null ? '–' : type.backendBudget === 0 ? 'none' : `${type.backendBudget}/s`),
         element('dt', {}, 'dead letters (dead / replayed / purged)'),
         element('dd', { class: 'dead-count' }, `${type.deadLetters.dead} / ${type.deadLetters.replayed} / ${type.deadLetters.purged}`),
       ),

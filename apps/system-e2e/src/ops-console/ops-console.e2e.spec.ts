@@ -34,6 +34,9 @@ interface CardShown {
   readonly depth: number;
   readonly arrival: number;
   readonly drain: number;
+  /** The limit the MNP replicas allowed themselves (learned; shown after the backend load). */
+  readonly learnedLimit: number;
+  readonly budgetCap: string;
 }
 
 /** The MNP card's figures, read in one go: the card is re-rendered every second. Rates shown as "–" read 0. */
@@ -42,9 +45,17 @@ async function mnpCardShown(page: Page): Promise<CardShown> {
     depth: card.querySelector('.depth')?.getAttribute('data-depth') ?? '',
     arrival: card.querySelector('.arrival')?.textContent ?? '',
     drain: card.querySelector('.drain')?.textContent ?? '',
+    backendLoad: card.querySelector('.backend-load')?.textContent ?? '',
+    budgetCap: card.querySelector('.budget-cap')?.textContent ?? '',
   }));
   const rate = (text: string) => Number.parseFloat(text) || 0;
-  return { depth: Number(shown.depth), arrival: rate(shown.arrival), drain: rate(shown.drain) };
+  return {
+    depth: Number(shown.depth),
+    arrival: rate(shown.arrival),
+    drain: rate(shown.drain),
+    learnedLimit: rate(shown.backendLoad.split('/ ').at(-1) ?? ''),
+    budgetCap: shown.budgetCap,
+  };
 }
 
 describe('ops console in the browser, on the built system', () => {
@@ -136,6 +147,10 @@ describe('ops console in the browser, on the built system', () => {
     // While the queue is still deep, the dashboard must already show it draining (not a lagging 0.0/s).
     expect(cards.some((card) => card.depth >= BURST / 3 && card.drain > 0)).toBe(true);
     expect(cards.some((card) => card.depth > 0 && card.arrival > 0)).toBe(true);
+    // The adaptive budget's learned limit, under its configured cap.
+    expect(cards.every((card) => card.budgetCap === `${BACKEND_RATE}/s`)).toBe(true);
+    expect(cards.some((card) => card.learnedLimit > 0)).toBe(true);
+    expect(Math.max(...cards.map((card) => card.learnedLimit))).toBeLessThanOrEqual(BACKEND_RATE);
     expect(photographed).toBe(true);
     expect(statSync(DASHBOARD_SCREENSHOT).size).toBeGreaterThan(10_000);
     await page.close();

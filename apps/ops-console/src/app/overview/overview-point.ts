@@ -26,6 +26,7 @@ export interface Point {
   readonly backendRate: ReadonlyMap<string, number>;
   readonly retryRate: ReadonlyMap<string, number>;
   readonly budget: ReadonlyMap<string, number>;
+  readonly learnedLimit: ReadonlyMap<string, number>;
   readonly stored: readonly StoredCount[];
   readonly tracking: TrackingReading;
   /** Computed when sampled, so that an overview request only reads them. */

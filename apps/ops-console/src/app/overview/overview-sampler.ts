@@ -116,8 +116,8 @@ export class OverviewSampler {
         acked: fromManagement?.acked,
       });
     }
-    const budget = new Map<string, number>();
-    for (const reading of scrape.readings) for (const [type, value] of reading.budget) budget.set(type, Math.max(budget.get(type) ?? 0, value));
+    const budget = highestPerType(scrape.readings.map((reading) => reading.budget));
+    const learnedLimit = highestPerType(scrape.readings.map((reading) => reading.learnedLimit));
     const removed = this.removals.update(new Map(scrape.readings.map((reading) => [reading.target, reading.removed])), at);
     const reported = new Set(scrape.readings.flatMap((reading) => [...reading.types]));
     const flows = new Map(
@@ -130,6 +130,7 @@ export class OverviewSampler {
       backendRate: this.backendRates.update(new Map(scrape.readings.map((reading) => [reading.target, reading.backendRequests])), at),
       retryRate: this.retryRates.update(new Map(scrape.readings.map((reading) => [reading.target, reading.retries])), at),
       budget,
+      learnedLimit,
       stored,
       tracking,
     });
@@ -176,4 +177,11 @@ export class OverviewSampler {
     const oldest = point.at - this.options.historySeconds * 1000;
     while (this.history.length > 0 && this.history[0].at < oldest) this.history.shift();
   }
+}
+
+/** Per type, the highest of the replicas' values: each replica reports the type's shared figure, some a moment late. */
+function highestPerType(readings: readonly ReadonlyMap<string, number>[]): Map<string, number> {
+  const highest = new Map<string, number>();
+  for (const reading of readings) for (const [type, value] of reading) highest.set(type, Math.max(highest.get(type) ?? 0, value));
+  return highest;
 }

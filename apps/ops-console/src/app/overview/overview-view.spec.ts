@@ -12,6 +12,7 @@ function point(at: number, queues: Record<string, Partial<QueuePoint>>, depthOfM
     backendRate: new Map([['MNP', 40]]),
     retryRate: new Map(),
     budget: new Map([['MNP', 50]]),
+    learnedLimit: new Map([['MNP', 46.5]]),
     stored: [{ type: 'MNP', reason: 'backend-rejected', state: 'dead', count: 2 }],
     flows: new Map([['MNP', { arrivalRate: 100 + depthOfMnpFlow, drainRate: 40, source: 'processors' }]]),
     tracking: { waiting: [{ type: 'MNP', waiting: 4, oldestAcceptedAt: new Date(at - 12_000).toISOString() }] },
@@ -22,7 +23,7 @@ describe('projectOverview', () => {
   it('shows each type at its latest point, with its series over the window', () => {
     const history = [point(1000, { [names.queueFor('MNP')]: { ready: 5 } }), point(2000, { [names.queueFor('MNP')]: { ready: 7, unacked: 3, consumers: 2 } }, 1)];
     const mnp = projectOverview(history, [], options).types.find((type) => type.type === 'MNP');
-    expect(mnp).toMatchObject({ depth: 10, ready: 7, unacked: 3, consumers: 2, arrivalRate: 101, drainRate: 40, rateSource: 'processors', backendRate: 40, backendBudget: 50 });
+    expect(mnp).toMatchObject({ depth: 10, ready: 7, unacked: 3, consumers: 2, arrivalRate: 101, drainRate: 40, rateSource: 'processors', backendRate: 40, backendBudget: 50, learnedLimit: 46.5 });
     expect(mnp?.deadLetters).toEqual({ dead: 2, replayed: 0, purged: 0 });
     expect(mnp?.history).toEqual({ t: [1000, 2000], depth: [5, 10], arrivalRate: [100, 101], drainRate: [40, 40], backendRate: [40, 40] });
   });

@@ -27,7 +27,10 @@ export interface TypeOverview {
   readonly rateSource: RateSource | null;
   readonly retryRate: number | null;
   readonly backendRate: number | null;
+  /** The configured budget: the adaptive budget's cap, the static one's rate (0 = none). */
   readonly backendBudget: number | null;
+  /** The rate the type's replicas allow themselves now: learned (adaptive budget) or configured (static). */
+  readonly learnedLimit: number | null;
   readonly deadLetters: Record<DeadLetterState, number>;
   readonly backlog: Backlog;
   readonly history: { t: number[]; depth: number[]; arrivalRate: (number | null)[]; drainRate: (number | null)[]; backendRate: (number | null)[] };
@@ -99,6 +102,7 @@ function typeOverview(history: readonly Point[], type: OrderType, queue: string)
     retryRate: last?.retryRate.get(type) ?? null,
     backendRate: last?.backendRate.get(type) ?? null,
     backendBudget: last?.budget.get(type) ?? null,
+    learnedLimit: last?.learnedLimit.get(type) ?? null,
     deadLetters,
     backlog: backlogOf(type, last?.at ?? 0, depth, flow?.drainRate ?? null, last?.tracking),
     history: series,

@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { parsePrometheusText, Sample, sumBy } from '@bss/observability';
 
-const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit', 'bss_messages_processed_total']);
+const WANTED = new Set(['bss_backend_requests_total', 'bss_retries_total', 'bss_backend_rate_limit', 'bss_backend_learned_limit', 'bss_messages_processed_total']);
 
 /**
  * Which delivery outcomes take the message off its order queue. Typed over every outcome the
@@ -30,7 +30,10 @@ export interface ReplicaReading {
   readonly removed: Map<string, number>;
   readonly backendRequests: Map<string, number>;
   readonly retries: Map<string, number>;
+  /** The configured budget: the adaptive budget's cap, the static one's rate (0 = none). */
   readonly budget: Map<string, number>;
+  /** The rate the replicas of the type allow themselves now: learned (adaptive) or configured (static). */
+  readonly learnedLimit: Map<string, number>;
 }
 
 export interface ScrapeResult {
@@ -82,6 +85,7 @@ export function readingOf(target: string, text: string): ReplicaReading {
     backendRequests: sumBy(samples, 'bss_backend_requests_total', 'type'),
     retries: sumBy(samples, 'bss_retries_total', 'type'),
     budget: sumBy(samples, 'bss_backend_rate_limit', 'type'),
+    learnedLimit: sumBy(samples, 'bss_backend_learned_limit', 'type'),
   };
 }
 

@@ -45,6 +45,6 @@ export class StaticRate implements RateControl {
   }
 
   throttled(): void {
-    return;
+    // A fixed rate learns nothing from callers waiting for it.
   }
 }
