@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from './render.mjs';
 
-/** The metric contract of issue 7 (name → type); the dashboard may only query these. */
+/** The metric contract of issue 7, and the learned limit of issue 17 (name → type); the dashboard may only query these. */
 export const CONTRACT = {
   bss_orders_accepted_total: 'counter',
   bss_orders_rejected_total: 'counter',
@@ -17,6 +17,7 @@ export const CONTRACT = {
   bss_backend_requests_total: 'counter',
   bss_backend_errors_total: 'counter',
   bss_backend_rate_limit: 'gauge',
+  bss_backend_learned_limit: 'gauge',
   bss_queue_length: 'gauge',
   bss_dead_letters_stored: 'gauge',
   bss_dead_letter_replays_total: 'counter',

@@ -29,6 +29,7 @@ const SHOWN = [
   'bss_limiter_wait_seconds_bucket',
   'bss_backend_requests_total',
   'bss_backend_rate_limit',
+  'bss_backend_learned_limit',
   'bss_backend_errors_total',
   'bss_dead_letters_stored',
   'bss_backlog_oldest_age_seconds',

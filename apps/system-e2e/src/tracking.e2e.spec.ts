@@ -307,7 +307,8 @@ describe('an order you can follow: the mixed run on the built system', () => {
       );
       const states = hub.productOrderStatesOf(productOrderId);
       expect(states).toContain('pending');
-      expect(new Set(states).size).toBe(states.length);
+      // Each notification is a change: pending → inProgress → pending is a change each time, a repeat in a row is not.
+      expect(states.filter((state, index) => index > 0 && state === states[index - 1])).toEqual([]);
       expect(hub.received.every((callback) => callback.signatureValid && callback.body.eventType === 'ProductOrderStateChangeEvent')).toBe(true);
     } finally {
       await hub.stop();

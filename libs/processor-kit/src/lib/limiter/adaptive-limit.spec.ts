@@ -7,6 +7,7 @@ const LAW: LearningLaw = {
   minRate: 1,
   maxRate: 1000,
   latencyTolerance: 4,
+  latencySlackMs: 25,
   gainPerSecond: 0.25,
   overloadCut: 0.7,
   cutIntervalMs: 1000,

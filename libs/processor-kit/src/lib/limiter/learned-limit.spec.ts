@@ -5,6 +5,7 @@ const LAW: LearningLaw = {
   minRate: 1,
   maxRate: Number.POSITIVE_INFINITY,
   latencyTolerance: 4,
+  latencySlackMs: 25,
   gainPerSecond: 0.25,
   overloadCut: 0.5,
   cutIntervalMs: 1000,
@@ -43,6 +44,12 @@ describe('learnLimit', () => {
     expect(littleBeyond).toBeLessThan(seeded.limit);
     expect(farBeyond).toBeLessThan(littleBeyond);
     expect(farBeyond).toBeGreaterThanOrEqual(seeded.limit / 2 ** 2.5);
+  });
+
+  it('takes a few milliseconds over a tiny baseline for jitter, not saturation', () => {
+    const seeded = learnLimit(undefined, { latencyMs: 2, overloads: 0, calls: 10, pressed: true }, 0, LAW);
+    expect(reportRepeatedly(seeded, { latencyMs: 9, overloads: 0, calls: 10, pressed: true }, 500, 2000).limit).toBeGreaterThan(seeded.limit);
+    expect(reportRepeatedly(seeded, { latencyMs: 40, overloads: 0, calls: 10, pressed: true }, 500, 2000).limit).toBeLessThan(seeded.limit);
   });
 
   it('cuts on an overload signal by the share of calls that met it, at most once per interval, never below the floor', () => {

@@ -33,6 +33,11 @@ export interface LearningLaw {
   readonly maxRate: number;
   /** How many times its unloaded latency the backend may take before it counts as saturated. */
   readonly latencyTolerance: number;
+  /**
+   * Latency above the baseline that never counts as saturation, however small the baseline: a
+   * backend answering in 2 ms is not saturated at 7 ms, that is the processors' own jitter.
+   */
+  readonly latencySlackMs: number;
   /** Proportional gain: the limit's logarithm moves by gain × ln(tolerance ÷ latency ratio) per second. */
   readonly gainPerSecond: number;
   /** The deepest cut an overload signal makes, when (nearly) every call met it; at most one cut per `cutIntervalMs`. */
@@ -77,7 +82,8 @@ export function learnLimit(state: LearnedLimitState | undefined, window: CallWin
       lastCutAtMs = nowMs;
     }
   } else if (window.latencyMs !== undefined && baseline.baselineMs !== undefined) {
-    const distance = Math.log((law.latencyTolerance * baseline.baselineMs) / window.latencyMs);
+    const saturatedAtMs = Math.max(law.latencyTolerance * baseline.baselineMs, baseline.baselineMs + law.latencySlackMs);
+    const distance = Math.log(saturatedAtMs / window.latencyMs);
     if (distance < 0 || window.pressed) {
       const step = Math.min(MAX_LOG_STEP_PER_SECOND, Math.max(-MAX_LOG_STEP_PER_SECOND, law.gainPerSecond * distance));
       limit *= Math.exp(step * elapsedSeconds);

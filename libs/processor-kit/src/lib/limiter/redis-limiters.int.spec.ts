@@ -71,7 +71,7 @@ describe('limiters shared through the real Redis', () => {
 
   it('replicas learning at once through one Redis key lose no report: each lands on what the others wrote', async () => {
     const key = `test:learned:${randomUUID()}`;
-    const law: LearningLaw = { initialRate: 10, minRate: 1, maxRate: 1000, latencyTolerance: 4, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 0, baselinePeriodMs: 150_000 };
+    const law: LearningLaw = { initialRate: 10, minRate: 1, maxRate: 1000, latencyTolerance: 4, latencySlackMs: 25, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 0, baselinePeriodMs: 150_000 };
     const stores = [new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key), new RedisLearnedLimitStore(connect(), key)];
     await Promise.all(stores.map((store) => store.update((state, nowMs) => learnLimit(state, { overloads: 1, calls: 1, pressed: false }, nowMs, law))));
     const final = await stores[0].update((state, nowMs) => state ?? initialLearnedLimit(nowMs, law));
