@@ -173,6 +173,24 @@ describe('BackendClient over real HTTP', () => {
     expect(overloaded).not.toHaveBeenCalled();
   });
 
+  it('tells the budget of overload on 429 and 503 only: a server error or a business answer is not one', async () => {
+    const budget = unlimited();
+    const answered = jest.spyOn(budget, 'answered');
+    const overloaded = jest.spyOn(budget, 'overloaded');
+    const client = new BackendClient(baseUrl, budget);
+    clients.push(client);
+    for (const status of [503, 429]) {
+      answer = { status, body: { message: 'busy' } };
+      await expect(client.submit(order, context())).rejects.toBeInstanceOf(RetryableOrderError);
+    }
+    answer = { status: 500, body: { message: 'broken' } };
+    await expect(client.submit(order, context())).rejects.toBeInstanceOf(RetryableOrderError);
+    answer = { status: 422, body: { message: 'number not portable' } };
+    await expect(client.submit(order, context())).resolves.toMatchObject({ outcome: 'rejected' });
+    expect(overloaded).toHaveBeenCalledTimes(2);
+    expect(answered).toHaveBeenCalledTimes(1);
+  });
+
   it('reuses one kept-alive connection for calls made one after the other', async () => {
     const client = newClient();
     answer = { status: 201, body: { status: 'applied' } };

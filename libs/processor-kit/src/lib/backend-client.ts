@@ -56,20 +56,13 @@ export class BackendClient {
     this.http = new KeepAliveHttp(new URL(baseUrl).protocol, options);
   }
 
-  /** Waits for room in the backend budget, calls the backend, and tells the budget how it went. */
+  /** Waits for room in the backend budget, calls the backend (which tells the budget how it went). */
   async submit(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
     const waitStarted = performance.now();
     const release = await this.budget.acquire(context.deadlineMs, context.signal);
     this.metrics.waitedForBudget((performance.now() - waitStarted) / 1000);
-    const callStarted = performance.now();
     try {
-      const outcome = await this.call(order, context);
-      this.budget.answered(performance.now() - callStarted);
-      return outcome;
-    } catch (error) {
-      if (error instanceof RetryableOrderError) this.budget.overloaded();
-      else if (error instanceof TerminalOrderError) this.budget.answered(performance.now() - callStarted);
-      throw error;
+      return await this.call(order, context);
     } finally {
       await release();
     }
@@ -83,6 +76,7 @@ export class BackendClient {
   private async call(order: OrderEnvelope, context: OrderContext): Promise<OrderOutcome> {
     let answer: HttpAnswer;
     this.metrics.backendCallStarted();
+    const callStarted = performance.now();
     try {
       answer = await this.http.post(
         this.targetFor(order.type),
@@ -100,11 +94,14 @@ export class BackendClient {
     } catch (error) {
       const status: BackendCallStatus = context.signal.aborted ? 'timeout' : 'unreachable';
       this.metrics.backendCallEnded(status, status);
+      if (status === 'timeout') this.budget.overloaded();
       const failure = context.signal.aborted ? context.signal.reason : error;
       throw new RetryableOrderError(`backend unreachable: ${describeCallError(failure)}`, { cause: failure });
     }
     const { status } = answer;
-    this.metrics.backendCallEnded(`${status}`, errorKindOf(status));
+    const errorKind = errorKindOf(status);
+    this.metrics.backendCallEnded(`${status}`, errorKind);
+    this.tellBudget(errorKind, performance.now() - callStarted);
     const text = await answer.text;
     const pending = status === ACCEPTED_STATUS ? pendingOutcomeOf(text, answer.headers['retry-after'], order.id) : undefined;
     if (pending) return pending;
@@ -114,6 +111,16 @@ export class BackendClient {
     const description = `backend answered ${status}: ${maskPersonalDataInText(message)}`;
     if (RETRYABLE_STATUSES.has(status)) throw new RetryableOrderError(description);
     throw new TerminalOrderError('backend-refused', description);
+  }
+
+  /**
+   * What the budget learns from an answer: its latency when the backend did the work (an outcome or
+   * a refusal of the request), an overload on 429/503 or a timeout. A server error or an unreachable
+   * backend says nothing about load: a lower rate would only delay the retries and dead letters.
+   */
+  private tellBudget(errorKind: BackendErrorKind | undefined, latencyMs: number): void {
+    if (errorKind === undefined || errorKind === 'refused') this.budget.answered(latencyMs);
+    else if (errorKind === 'overloaded' || errorKind === 'timeout') this.budget.overloaded();
   }
 
   private targetFor(type: OrderType): HttpTarget {
