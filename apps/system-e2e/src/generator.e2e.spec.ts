@@ -1,31 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { BrokerProbe, eventually, uniqueTopology } from '@bss/messaging/testing';
-import { launchSystem } from '@bss/system-launcher';
+import { copyWorkspace, launchSystem, runInWorkspace } from '@bss/system-launcher';
 import { freePorts, getJson, postJson, RunningSystem } from './support/system';
 
 const WORKSPACE_ROOT = join(__dirname, '../../..');
-const COPIED = ['apps', 'libs', 'tools', 'deploy', 'package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.mjs', 'README.md'];
-
-
-/** Runs a command in the copy, failing the test with its output when it fails. */
-function run(copy: string, command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, {
-      cwd: copy,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: join(copy, '.nx/cache') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 32 * 1024 * 1024,
-    });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed:\n${`${stdout ?? ''}${stderr ?? ''}`.slice(-4000)}`);
-  }
-}
 
 /** deploy/ and the README as text, file by file: what a render may change. */
 function renderInputsOf(copy: string): Record<string, string> {
@@ -35,14 +15,12 @@ function renderInputsOf(copy: string): Record<string, string> {
 }
 
 describe('a new order type is one generator run', () => {
-  const copy = mkdtempSync(join(tmpdir(), 'workspace-'));
+  const copy = copyWorkspace(WORKSPACE_ROOT, 'workspace');
   const names = uniqueTopology('simswap');
   let system: RunningSystem | undefined;
 
   beforeAll(() => {
-    for (const entry of COPIED) cpSync(join(WORKSPACE_ROOT, entry), join(copy, entry), { recursive: true });
-    symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(copy, 'node_modules'));
-    run(copy, 'npx', ['nx', 'g', '@bss/tools:processor', 'simswap', '--maxReplicas', '2']);
+    runInWorkspace(copy, 'npx', ['nx', 'g', '@bss/tools:processor', 'simswap', '--maxReplicas', '2']);
   });
 
   afterAll(async () => {
@@ -54,14 +32,14 @@ describe('a new order type is one generator run', () => {
   });
 
   it('builds and tests the generated app and contract', () => {
-    run(copy, 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'producer-api', 'backend-simulator', 'simswap-processor', '--output-style=static']);
-    run(copy, 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '-p', 'simswap-processor', 'contracts', '--output-style=static']);
+    runInWorkspace(copy, 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'producer-api', 'backend-simulator', 'simswap-processor', '--output-style=static']);
+    runInWorkspace(copy, 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '-p', 'simswap-processor', 'contracts', '--output-style=static']);
   });
 
   it('renders the overlays with the new processor, its autoscaler, its queue and its RabbitMQ user, as deploy:render would', () => {
     cpSync(join(copy, 'deploy/base/secrets.env.example'), join(copy, 'deploy/base/secrets.env'));
     for (const overlay of ['minikube', 'production']) {
-      const objects = parseAllDocuments(run(copy, 'kubectl', ['kustomize', `deploy/overlays/${overlay}`])).map((document) => document.toJS());
+      const objects = parseAllDocuments(runInWorkspace(copy, 'kubectl', ['kustomize', `deploy/overlays/${overlay}`])).map((document) => document.toJS());
       const named = (kind: string) => objects.filter((object) => object.kind === kind).map((object) => object.metadata.name);
       expect(named('Deployment')).toContain('simswap-processor');
       expect(named('ScaledObject')).toContain('simswap-processor');
@@ -70,7 +48,7 @@ describe('a new order type is one generator run', () => {
     const topology = parseAllDocuments(readFileSync(join(copy, 'deploy/overlays/production/topology.yaml'), 'utf8')).map((document) => document.toJS());
     expect(topology.find((object) => object.kind === 'Queue' && object.spec.name === 'bss.orders.simswap')).toBeDefined();
     const generated = renderInputsOf(copy);
-    run(copy, 'npx', ['nx', 'run', 'deploy:render']);
+    runInWorkspace(copy, 'npx', ['nx', 'run', 'deploy:render']);
     expect(renderInputsOf(copy)).toEqual(generated);
   });
 

@@ -1,17 +1,12 @@
 import { ORDER_TYPES } from '@bss/contracts';
-import { freePorts, launchSystem } from '@bss/system-launcher';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyWorkspace, freePorts, launchSystem, runInWorkspace } from '@bss/system-launcher';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_QUEUE_SETTINGS, BROKER_URL } from '../broker/raw-amqp';
 import { statusFieldMb } from '../processes/app-process';
 import { valueRow } from '../report/result-row';
 import { BenchContext, SectionResult } from './context';
 import { deleteRunTopology } from './topology-cleanup';
-
-/** What a scratch copy of the workspace needs to generate and build apps; node_modules is linked, not copied. */
-const WORKSPACE_ENTRIES = ['apps', 'libs', 'tools', 'deploy', 'package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.mjs', 'README.md'];
 
 /** Order types a telecom BSS could add next; the breadth run generates the first few. */
 const EXTRA_TYPES = ['simswap', 'roaming', 'suspension', 'resumption', 'tariffchange', 'refund', 'numberchange', 'esim', 'addon'];
@@ -25,32 +20,15 @@ interface SystemMemory {
   readonly perAppMb: Record<string, number>;
 }
 
-function runIn(dir: string, command: string, args: string[]): void {
-  try {
-    execFileSync(command, args, {
-      cwd: dir,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: join(dir, '.nx/cache') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${`${stdout ?? ''}${stderr ?? ''}`.slice(-4000)}`);
-  }
-}
-
 /** A copy of this workspace with `types` more order types, each one generator run, and the pipeline's apps built. */
 function generateWorkspace(context: BenchContext, types: readonly string[]): string {
-  const workspace = context.workspaceDir;
-  const copy = mkdtempSync(join(tmpdir(), 'bss-bench-breadth-'));
-  for (const entry of WORKSPACE_ENTRIES) cpSync(join(workspace, entry), join(copy, entry), { recursive: true });
-  symlinkSync(join(workspace, 'node_modules'), join(copy, 'node_modules'));
+  const copy = copyWorkspace(context.workspaceDir, 'bss-bench-breadth');
   for (const type of types) {
     context.progress(`breadth: generating the ${type} processor`);
-    runIn(copy, 'npx', ['nx', 'g', '@bss/tools:processor', type]);
+    runInWorkspace(copy, 'npx', ['nx', 'g', '@bss/tools:processor', type]);
   }
   context.progress(`breadth: building producer-api, the backend simulator and ${ORDER_TYPES.length + types.length} processors`);
-  runIn(copy, 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'producer-api', 'backend-simulator', '*-processor', '--output-style=static']);
+  runInWorkspace(copy, 'npx', ['nx', 'run-many', '-t', 'build', '-p', 'producer-api', 'backend-simulator', '*-processor', '--output-style=static']);
   return copy;
 }
 

@@ -6,7 +6,7 @@ export interface AdaptiveLimitOptions {
   readonly law: LearningLaw;
   /** How often this replica reports what it saw; each report moves the shared limit. */
   readonly windowMs: number;
-  /** Told every newly learned limit (the metric). */
+  /** Told every newly learned limit (for the metric). */
   readonly onLearned?: (limit: number) => void;
   /** Told when the store could not be reached; the last learned limit stays in force. */
   readonly onStoreError?: (error: Error) => void;

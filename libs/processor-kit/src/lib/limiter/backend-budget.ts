@@ -57,7 +57,7 @@ export class BackendBudget {
     this.parts.control.answered(latencyMs);
   }
 
-  /** The backend signalled overload (429, 503, a timeout, a retryable failure). */
+  /** The backend signalled overload (429, 503, a timeout). */
   overloaded(): void {
     this.parts.control.overloaded();
   }

@@ -29,7 +29,7 @@ export interface BudgetObservers {
 /** Below this share of the static budget a replica never goes, so it keeps probing a recovering backend. */
 const STATIC_BACKOFF = { minFactor: 0.1, recoveryPerSecond: 0.1 };
 
-/** The adaptive budget's fixed parts; README "The adaptive budget" explains each. */
+/** The adaptive budget's fixed parts; the README's "The backend budget" explains each. */
 const ADAPTIVE_LAW = { minRate: 1, latencySlackMs: 25, gainPerSecond: 0.25, overloadCut: 0.5, cutIntervalMs: 1000, baselinePeriodMs: 150_000 };
 const REPORT_WINDOW_MS = 500;
 

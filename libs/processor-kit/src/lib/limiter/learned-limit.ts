@@ -18,7 +18,7 @@ export interface LearnedLimitState {
 export interface CallWindow {
   /** Median latency of the calls the backend answered (success or business answer); none if it answered none. */
   readonly latencyMs?: number;
-  /** Calls that met 429, 503, a timeout or another retryable failure. */
+  /** Calls that met 429, 503 or a timeout. */
   readonly overloads: number;
   /** Calls that ended in the window, answered or overloaded. */
   readonly calls: number;
@@ -38,7 +38,7 @@ export interface LearningLaw {
    * backend answering in 2 ms is not saturated at 7 ms, that is the processors' own jitter.
    */
   readonly latencySlackMs: number;
-  /** Proportional gain: the limit's logarithm moves by gain × ln(tolerance ÷ latency ratio) per second. */
+  /** Proportional gain: the limit's logarithm moves by gain × ln(saturation latency ÷ latency) per second. */
   readonly gainPerSecond: number;
   /** The deepest cut an overload signal makes, when (nearly) every call met it; at most one cut per `cutIntervalMs`. */
   readonly overloadCut: number;

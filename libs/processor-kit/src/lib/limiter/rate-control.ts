@@ -11,7 +11,7 @@ export interface RateControl {
   replicaRate(): number | undefined;
   /** The backend answered (success or a business answer) after `latencyMs`. */
   answered(latencyMs: number): void;
-  /** A call met 429, 503, a timeout or another retryable failure. */
+  /** A call met 429, 503 or a timeout. */
   overloaded(): void;
   /** A caller had to wait for the shared rate. */
   throttled(): void;

@@ -1,0 +1,2 @@
+export * from './launch-system';
+export * from './scratch-workspace';

@@ -1,0 +1,1 @@
+module.exports = { ...require('./launch-system'), ...require('./scratch-workspace') };
