@@ -160,12 +160,18 @@ describe('BackendClient over real HTTP', () => {
     await expect(client.submit(order, context())).resolves.toEqual({ outcome: 'applied' });
   });
 
-  it('tells the backend budget that a pending answer is an answer, with its latency', async () => {
+  /** A client whose budget's answered and overloaded calls are watched. */
+  function clientWatchingItsBudget() {
     const budget = unlimited();
-    const succeeded = jest.spyOn(budget, 'answered');
+    const answered = jest.spyOn(budget, 'answered');
     const overloaded = jest.spyOn(budget, 'overloaded');
     const client = new BackendClient(baseUrl, budget);
     clients.push(client);
+    return { client, answered, overloaded };
+  }
+
+  it('tells the backend budget that a pending answer is an answer, with its latency', async () => {
+    const { client, answered: succeeded, overloaded } = clientWatchingItsBudget();
     answer = { status: 202, body: { status: 'pending' }, headers: { 'retry-after': '2' } };
     await expect(client.submit(order, context())).resolves.toMatchObject({ outcome: 'pending' });
     expect(succeeded).toHaveBeenCalledTimes(1);
@@ -174,11 +180,7 @@ describe('BackendClient over real HTTP', () => {
   });
 
   it('tells the budget of overload on 429 and 503 only: a server error or a business answer is not one', async () => {
-    const budget = unlimited();
-    const answered = jest.spyOn(budget, 'answered');
-    const overloaded = jest.spyOn(budget, 'overloaded');
-    const client = new BackendClient(baseUrl, budget);
-    clients.push(client);
+    const { client, answered, overloaded } = clientWatchingItsBudget();
     for (const status of [503, 429]) {
       answer = { status, body: { message: 'busy' } };
       await expect(client.submit(order, context())).rejects.toBeInstanceOf(RetryableOrderError);
