@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 const { parseArgs } = require('node:util');
+const { BROKER_VERSIONS, HOST_VERSION } = require('./broker-installations');
 const { DEFAULT_BASE_PORT, attachCluster, defaultDir, portsFromBase, startCluster } = require('./rabbitmq-cluster');
 
 const USAGE = `Usage: node tools/rabbitmq-cluster/cli.js <start|stop|status> [options]
 
-A RabbitMQ cluster (three nodes by default) on this machine, run from its own RabbitMQ
-installation beside the machine's node rabbit@localhost, which it never touches.
+A RabbitMQ cluster (three nodes by default, or one node with --size 1) on this machine, beside
+the machine's node rabbit@localhost, which it never touches: RabbitMQ 3.10 from the machine's own
+installation, or 4.x from Debian's packages in a root file system built on first use (as root).
 
 Commands:
   start    start the cluster, wait until it is healthy, print its URLs; the nodes keep
@@ -14,8 +16,10 @@ Commands:
   status   each node's pid and state, and the cluster_status of the first node that answers
 
 Options:
-  --base-port P   AMQP ports P.., management 10000+P.., distribution 20000+P.. (default ${DEFAULT_BASE_PORT})
-  --dir D         data, logs and state (default <tmp>/bss-rabbitmq-cluster-<P>)
+  --broker V      RabbitMQ version: ${BROKER_VERSIONS.join(', ')} (default ${HOST_VERSION}, the machine's own)
+  --base-port P   AMQP ports P.., management 10000+P.., distribution 20000+P.. (default ${DEFAULT_BASE_PORT});
+                  4.x: the cluster's own epmd on 30000+P
+  --dir D         data, logs and state (default <tmp>/bss-rabbitmq-cluster-<P>; 4.x: inside its root file system)
   --size N        number of nodes (start; default 3)
   --keep-dir      keep the directory, with the logs, when the cluster is stopped (start)
   --replace       stop a cluster still running in the directory first (start)
@@ -27,6 +31,7 @@ start prints shell assignments, e.g. eval "$(node tools/rabbitmq-cluster/cli.js 
 /** @type {Record<string, { type: 'string' | 'boolean', short?: string }>} */
 const OPTIONS = {
   'base-port': { type: 'string' },
+  broker: { type: 'string' },
   dir: { type: 'string' },
   size: { type: 'string' },
   'keep-dir': { type: 'boolean' },
@@ -54,6 +59,7 @@ async function start(dir, basePort, values) {
     ports: portsFromBase(basePort, size),
     keepDir: values['keep-dir'] ?? false,
     replace: values.replace ?? false,
+    broker: values.broker ?? HOST_VERSION,
     log: progress,
   });
   console.log(`RABBITMQ_URL=${cluster.amqpUrls().join(',')}`);
@@ -106,7 +112,9 @@ async function main(argv) {
   const [command, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const basePort = positiveInteger(values['base-port'], 'base-port', DEFAULT_BASE_PORT);
-  const dir = values.dir ?? defaultDir(basePort);
+  const broker = values.broker ?? HOST_VERSION;
+  if (!BROKER_VERSIONS.includes(broker)) throw new UsageError(`--broker must be one of ${BROKER_VERSIONS.join(', ')}, got '${broker}'`);
+  const dir = values.dir ?? defaultDir(basePort, broker);
   const commands = { start: () => start(dir, basePort, values), stop: () => stop(dir), status: () => status(dir) };
   if (!commands[command]) throw new UsageError(command ? `unknown command '${command}'` : 'a command is missing');
   await commands[command]();

@@ -16,7 +16,11 @@ export interface ClusterNodeInfo {
   outputFile: string;
 }
 
-export type ClusterPorts = { amqp: number[]; management: number[]; dist: number[] };
+/** A 4.x cluster's own epmd port is `epmd` when given, else 30000 + the first AMQP port. */
+export type ClusterPorts = { amqp: number[]; management: number[]; dist: number[]; epmd?: number };
+
+/** 3.10: the machine's own installation; 4.x: Debian's packages in a root file system, run chrooted. */
+export type BrokerVersion = '3.10' | '4.0' | '4.3';
 
 export interface AlarmInfo {
   node: string;
@@ -33,6 +37,9 @@ export interface QueueInfo {
 export interface RabbitCluster {
   readonly dir: string;
   readonly nodes: ClusterNodeInfo[];
+  readonly broker: BrokerVersion;
+  /** The epmd the nodes register with: the machine's 4369 for 3.10, the cluster's own for 4.x. */
+  readonly epmdPort: number;
   amqpUrls(): string[];
   managementUrls(): string[];
   /** The node's beam.smp pid from its pid file, only if that process is alive and is this node. */
@@ -93,6 +100,8 @@ export interface StartClusterOptions {
   keepDir?: boolean;
   /** If a cluster is still running in `dir`, stop it first instead of refusing to start. */
   replace?: boolean;
+  /** Default 3.10 (the machine's). A 4.x root file system is built on first use (root, debootstrap, about a minute). */
+  broker?: BrokerVersion;
 }
 
 export const DEFAULT_BASE_PORT: number;
@@ -101,4 +110,8 @@ export function startCluster(options?: StartClusterOptions): Promise<RabbitClust
 export function attachCluster(dir: string, options?: { log?: (line: string) => void }): RabbitCluster | undefined;
 /** AMQP `base`.., management 10000+`base`.., distribution 20000+`base`.., one per node. */
 export function portsFromBase(base: number, size?: number): ClusterPorts;
-export function defaultDir(firstAmqpPort: number): string;
+/** Under the OS's temporary directory for 3.10; inside the version's root file system for 4.x (its nodes run chrooted). */
+export function defaultDir(firstAmqpPort: number, broker?: BrokerVersion): string;
+export const BROKER_VERSIONS: readonly BrokerVersion[];
+/** The root file system of a 4.x version, built if this machine has none yet; resolves with its directory. */
+export function ensureBrokerInstalled(broker: BrokerVersion, options?: { log?: (line: string) => void }): Promise<{ version: BrokerVersion; root: string | undefined }>;

@@ -4,16 +4,14 @@ const fs = require('node:fs');
 const { createConnection, createServer } = require('node:net');
 const os = require('node:os');
 const { join, resolve } = require('node:path');
+const { BROKER_VERSIONS, EPMD_PROGRAM, HOST_VERSION, installationFor, installationOf, rootfsDir } = require('./broker-installations');
 
-/**
- * The machine's own RabbitMQ installation. Its scripts are run directly, not through the
- * /usr/sbin wrappers: those switch to the `rabbitmq` user and write the machine node's
- * /var/log/rabbitmq/startup_log.
- */
-const RABBITMQ_BIN = '/usr/lib/rabbitmq/bin';
 const HOST = '127.0.0.1';
 const EPMD_PORT = 4369;
+/** A 4.x cluster's own epmd listens on 30000 + the first AMQP port (35701 for the default 5701). */
+const OWN_EPMD_PORT_OFFSET = 30_000;
 const STATE_FILE = 'cluster.json';
+const EPMD_PID_FILE = 'epmd.pid';
 const DEFAULT_BASE_PORT = 5701;
 const DEFAULT_NAME_PREFIX = 'bss-rmq';
 const DEFAULT_MEMORY_WATERMARK = '0.4';
@@ -47,8 +45,10 @@ function portsFromBase(basePort, size = 3) {
   return { amqp: series(0), management: series(10_000), dist: series(20_000) };
 }
 
-function defaultDir(firstAmqpPort) {
-  return join(os.tmpdir(), `bss-rabbitmq-cluster-${firstAmqpPort}`);
+/** A 4.x node runs chrooted, so its cluster's directory is inside that version's root file system. */
+function defaultDir(firstAmqpPort, broker = HOST_VERSION) {
+  const base = broker === HOST_VERSION ? os.tmpdir() : join(rootfsDir(broker), 'var/lib/bss-clusters');
+  return join(base, `bss-rabbitmq-cluster-${firstAmqpPort}`);
 }
 
 /**
@@ -60,20 +60,25 @@ function defaultDir(firstAmqpPort) {
  * logs named in the error can be read.
  */
 async function startCluster(options = {}) {
-  const { size = 3, namePrefix = DEFAULT_NAME_PREFIX, log = () => undefined, keepDir = false, replace = false } = options;
+  const { size = 3, namePrefix = DEFAULT_NAME_PREFIX, log = () => undefined, keepDir = false, replace = false, broker = HOST_VERSION } = options;
   checkNamePrefix(namePrefix);
   if (!Number.isInteger(size) || size < 1) throw new Error(`size must be a positive integer, got ${size}`);
-  const ports = options.ports === 'auto' ? await autoPorts(size) : (options.ports ?? portsFromBase(DEFAULT_BASE_PORT, size));
-  const state = { namePrefix, keepDir, nodes: planNodes(namePrefix, ports, size) };
-  const dir = resolve(options.dir ?? defaultDir(state.nodes[0].amqpPort));
+  const installation = await installationFor(broker, { log });
+  const ports = options.ports === 'auto' ? await autoPorts(size, installation.ownEpmd) : (options.ports ?? portsFromBase(DEFAULT_BASE_PORT, size));
+  const nodes = planNodes(namePrefix, ports, size);
+  const epmdPort = installation.ownEpmd ? (ports.epmd ?? nodes[0].amqpPort + OWN_EPMD_PORT_OFFSET) : EPMD_PORT;
+  const state = { namePrefix, keepDir, broker: installation.version, root: installation.root, epmdPort, nodes };
+  const dir = resolve(options.dir ?? defaultDir(nodes[0].amqpPort, installation.version));
+  installation.innerPath(dir);
   await clearPreviousCluster(dir, replace, log);
-  await checkPortsFree(state.nodes);
-  await checkNamesFree(state.nodes);
-  prepareDirectory(dir, state);
+  await checkPortsFree(state.nodes, installation.ownEpmd ? [{ node: 'epmd', kind: 'epmd', port: epmdPort }] : []);
+  if (!installation.ownEpmd) await checkNamesFree(state.nodes, epmdPort);
+  prepareDirectory(dir, state, installation);
   const cluster = clusterHandle(dir, state, log);
   const started = Date.now();
   try {
-    await timed(log, `${size} nodes booted`, () => bootAll(cluster, cluster.nodes.map((node) => launchNode(dir, node))));
+    if (installation.ownEpmd) await timed(log, `epmd on port ${epmdPort}`, () => cluster.startEpmd());
+    await timed(log, `${size} nodes booted`, () => bootAll(cluster, cluster.nodes.map((node) => launchNode(dir, node, installation, epmdPort))));
     const [seed, ...joiners] = cluster.nodes;
     if (joiners.length > 0) await timed(log, 'cluster formed', () => joinCluster(cluster, joiners, seed, log));
     await timed(log, 'cluster healthy', () => cluster.waitHealthy({ timeoutMs: 60_000 }));
@@ -111,14 +116,16 @@ function planNodes(namePrefix, ports, size) {
   }));
 }
 
-/** Ports the OS hands out as free right now, none of them reserved. */
-async function autoPorts(size) {
+/** Ports the OS hands out as free right now, none of them reserved; one more for a cluster's own epmd. */
+async function autoPorts(size, withEpmd) {
   const picked = [];
-  while (picked.length < size * PORT_KINDS.length) {
+  const wanted = size * PORT_KINDS.length + (withEpmd ? 1 : 0);
+  while (picked.length < wanted) {
     const port = await ephemeralPort();
     if (!RESERVED_PORTS.has(port) && !picked.includes(port)) picked.push(port);
   }
-  return { amqp: picked.slice(0, size), management: picked.slice(size, 2 * size), dist: picked.slice(2 * size) };
+  const ports = { amqp: picked.slice(0, size), management: picked.slice(size, 2 * size), dist: picked.slice(2 * size, 3 * size) };
+  return withEpmd ? { ...ports, epmd: picked[3 * size] } : ports;
 }
 
 function ephemeralPort() {
@@ -140,8 +147,8 @@ function isPortFree(port) {
   });
 }
 
-async function checkPortsFree(nodes) {
-  const wanted = nodes.flatMap((node) => PORT_KINDS.map((kind) => ({ node: node.name, kind, port: node[`${kind}Port`] })));
+async function checkPortsFree(nodes, extra = []) {
+  const wanted = [...nodes.flatMap((node) => PORT_KINDS.map((kind) => ({ node: node.name, kind, port: node[`${kind}Port`] }))), ...extra];
   const seen = new Set();
   for (const { node, kind, port } of wanted) {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${kind} port of ${node} is not a valid port: ${port}`);
@@ -155,8 +162,8 @@ async function checkPortsFree(nodes) {
 }
 
 /** Two nodes of one name cannot both register with epmd, e.g. two clusters with the same prefix. */
-async function checkNamesFree(nodes) {
-  const registered = await epmdNames();
+async function checkNamesFree(nodes, epmdPort) {
+  const registered = await epmdNames(epmdPort);
   const taken = nodes.find((node) => registered.has(shortName(node.name)));
   if (taken) throw new Error(`a node named ${taken.name} is already running (registered with epmd): another cluster with namePrefix '${shortName(taken.name).replace(/-\d+$/, '')}'?`);
 }
@@ -177,7 +184,7 @@ async function clearPreviousCluster(dir, replace, log) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-function prepareDirectory(dir, state) {
+function prepareDirectory(dir, state, installation) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(join(dir, '.erlang.cookie'), randomCookie(), { mode: 0o400 });
   // Empty on purpose: without it the scripts read /etc/rabbitmq/rabbitmq-env.conf, which names the machine's node.
@@ -185,7 +192,7 @@ function prepareDirectory(dir, state) {
   for (const node of state.nodes) {
     const paths = nodePaths(dir, node);
     fs.mkdirSync(paths.dir, { recursive: true });
-    fs.writeFileSync(paths.config, nodeConfig(node));
+    fs.writeFileSync(paths.config, nodeConfig(node, installation));
     fs.writeFileSync(paths.enabledPlugins, '[rabbitmq_management].\n');
   }
   fs.writeFileSync(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
@@ -202,16 +209,16 @@ function randomCookie() {
 }
 
 /**
- * pause_minority so that a node cut off from the others stops serving instead of diverging;
+ * The installation's cluster settings (3.10: pause_minority; 4.3 has no partition handling modes);
  * balanced leader placement so that the queues' leaders spread over the nodes (by default each
  * queue's leader is the node its declaring client was connected to, so one node would lead them all).
  */
-function nodeConfig(node) {
+function nodeConfig(node, installation) {
   return [
     `listeners.tcp.local = ${HOST}:${node.amqpPort}`,
     `management.tcp.port = ${node.managementPort}`,
     `management.tcp.ip = ${HOST}`,
-    'cluster_partition_handling = pause_minority',
+    ...installation.clusterConfig,
     'queue_leader_locator = balanced',
     'loopback_users = none',
     'log.file.level = warning',
@@ -238,22 +245,29 @@ function nodePaths(dir, node) {
   };
 }
 
-/** A clean environment: nothing of the caller's RABBITMQ_* or ERL_* settings may leak into our nodes. */
-function commonEnvironment(dir) {
+/**
+ * A clean environment: nothing of the caller's RABBITMQ_* or ERL_* settings may leak into our nodes.
+ * Paths are as the node sees them (inside the root of a chrooted installation).
+ */
+function commonEnvironment(dir, installation, epmdPort) {
+  const innerDir = installation.innerPath(dir);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LANG: 'C.UTF-8',
-    HOME: dir,
+    HOME: innerDir,
     ERL_EPMD_ADDRESS: HOST,
+    ...(installation.ownEpmd ? { ERL_EPMD_PORT: String(epmdPort) } : {}),
     ERL_FLAGS: `-kernel inet_dist_use_interface {${HOST.replaceAll('.', ',')}}`,
-    RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
+    RABBITMQ_CONF_ENV_FILE: join(innerDir, 'rabbitmq-env.conf'),
   };
 }
 
-function nodeEnvironment(dir, node) {
-  const paths = nodePaths(dir, node);
+function nodeEnvironment(dir, node, installation, epmdPort) {
+  const paths = nodePaths(installation.innerPath(dir), node);
   return {
-    ...commonEnvironment(dir),
+    ...commonEnvironment(dir, installation, epmdPort),
+    // The cluster's own epmd runs already, tracked by pid; a node must not start another.
+    ...(installation.ownEpmd ? { RABBITMQ_SERVER_START_ARGS: '-start_epmd false' } : {}),
     RABBITMQ_NODENAME: node.name,
     RABBITMQ_NODE_PORT: String(node.amqpPort),
     RABBITMQ_DIST_PORT: String(node.distPort),
@@ -270,13 +284,14 @@ function nodeEnvironment(dir, node) {
  * Spawns the server script. It stays as a small shell process that forwards signals to its
  * beam.smp child; the beam's pid is what the node writes to its pid file.
  */
-function launchNode(dir, node) {
+function launchNode(dir, node, installation, epmdPort) {
   const paths = nodePaths(dir, node);
   fs.rmSync(paths.pidFile, { force: true });
   const output = fs.openSync(paths.outputFile, 'a');
-  const child = spawn(join(RABBITMQ_BIN, 'rabbitmq-server'), [], {
+  const command = installation.command('rabbitmq-server', []);
+  const child = spawn(command.file, command.args, {
     cwd: paths.dir,
-    env: nodeEnvironment(dir, node),
+    env: nodeEnvironment(dir, node, installation, epmdPort),
     detached: true,
     stdio: ['ignore', output, output],
   });
@@ -301,7 +316,7 @@ async function waitForBoot(cluster, launch, timeoutMs) {
     await waitUntil(`${node.name} registering with epmd`, timeoutMs, async () => {
       const exited = failure();
       if (exited) throw exited;
-      return (await epmdNames()).has(shortName(node.name)) ? undefined : 'not registered yet';
+      return (await epmdNames(cluster.epmdPort)).has(shortName(node.name)) ? undefined : 'not registered yet';
     });
     await waitUntil(`${node.name} start-up`, deadline - Date.now(), async () => {
       const exited = failure();
@@ -366,11 +381,11 @@ function outputExcerpt(file) {
   return [...errors, ...(errors.length > 0 ? ['...'] : []), ...lines.slice(-3)].join('\n');
 }
 
-/** The names epmd has registered (NAMES_REQ): a read-only query of the epmd shared with the machine's node. */
-function epmdNames() {
+/** The names epmd has registered (NAMES_REQ): a read-only query (of the epmd shared with the machine's node, for 3.10). */
+function epmdNames(port) {
   return new Promise((resolveNames) => {
     const chunks = [];
-    const socket = createConnection(EPMD_PORT, HOST, () => socket.end(Buffer.from([0, 1, 110])));
+    const socket = createConnection(port, HOST, () => socket.end(Buffer.from([0, 1, 110])));
     socket.setTimeout(2_000, () => socket.destroy());
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => undefined);
@@ -404,12 +419,13 @@ async function timed(log, what, action) {
 
 /**
  * The beam.smp pid in a node's pid file, if that process is alive and really is this node: its
- * environment names this pid file, so a recycled pid (or the machine's node) is never signalled.
+ * environment names this pid file (as the node sees it: inside its root when chrooted), so a
+ * recycled pid (or the machine's node) is never signalled.
  */
 function livePid(pidFile) {
   let pid;
   try {
-    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+    pid = Number.parseInt(fs.readFileSync(pidFile.host, 'utf8'), 10);
   } catch {
     return undefined;
   }
@@ -417,8 +433,12 @@ function livePid(pidFile) {
 }
 
 function runsWithPidFile(pid, pidFile) {
+  return hasEnvironment(pid, `RABBITMQ_PID_FILE=${pidFile.inner}`);
+}
+
+function hasEnvironment(pid, variable) {
   try {
-    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`RABBITMQ_PID_FILE=${pidFile}`);
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(variable);
   } catch {
     return false;
   }
@@ -464,12 +484,13 @@ function isPortOpen(port) {
   });
 }
 
-function runCtl(dir, node, args, timeoutMs) {
+function runCtl(dir, installation, epmdPort, node, args, timeoutMs) {
+  const command = installation.command('rabbitmqctl', ['-n', node.name, ...args]);
   return new Promise((resolveCtl, reject) => {
     execFile(
-      join(RABBITMQ_BIN, 'rabbitmqctl'),
-      ['-n', node.name, ...args],
-      { cwd: dir, env: commonEnvironment(dir), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      command.file,
+      command.args,
+      { cwd: dir, env: commonEnvironment(dir, installation, epmdPort), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (!error) return resolveCtl(stdout);
         const why = error.killed ? `no answer within ${timeoutMs} ms` : `exit code ${error.code}`;
@@ -540,6 +561,10 @@ async function togetherProblem(targets, requireNoAlarms) {
 }
 
 function clusterHandle(dir, state, log) {
+  const installation = installationOf(state.broker ?? HOST_VERSION, state.root);
+  const epmdPort = state.epmdPort ?? EPMD_PORT;
+  /** The pid file where the machine reads it and as the node names it in its environment. */
+  const pidFileOf = (node) => ({ host: nodePaths(dir, node).pidFile, inner: nodePaths(installation.innerPath(dir), node).pidFile });
   const nodes = state.nodes.map((node) => {
     const paths = nodePaths(dir, node);
     return {
@@ -556,7 +581,7 @@ function clusterHandle(dir, state, log) {
     if (!node) throw new Error(`no node ${name} in the cluster in ${dir} (nodes: ${nodes.map((candidate) => candidate.name).join(', ')})`);
     return node;
   };
-  const pidOf = (name) => livePid(nodePaths(dir, nodeNamed(name)).pidFile);
+  const pidOf = (name) => livePid(pidFileOf(nodeNamed(name)));
   /** Nodes that can answer: alive and not frozen. */
   const responsiveNodes = () => nodes.filter((node) => {
     const pid = pidOf(node.name);
@@ -573,6 +598,8 @@ function clusterHandle(dir, state, log) {
   const cluster = {
     dir,
     nodes,
+    broker: installation.version,
+    epmdPort,
     amqpUrls: () => nodes.map((node) => node.amqpUrl),
     managementUrls: () => nodes.map((node) => node.managementUrl),
     pidOf,
@@ -588,7 +615,17 @@ function clusterHandle(dir, state, log) {
       log(`${signal} sent to ${nodeNamed(name).name} (pid ${pid})`);
     },
 
-    ctl: (name, args, options = {}) => runCtl(dir, nodeNamed(name), args, options.timeoutMs ?? 60_000),
+    ctl: (name, args, options = {}) => runCtl(dir, installation, epmdPort, nodeNamed(name), args, options.timeoutMs ?? 60_000),
+
+    /** A chrooted cluster's own epmd, run detached and tracked by pid like the nodes. */
+    async startEpmd() {
+      if (!installation.ownEpmd || epmdPid() !== undefined) return;
+      const command = installation.command(EPMD_PROGRAM, ['-port', String(epmdPort), '-address', HOST]);
+      const child = spawn(command.file, command.args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', BSS_EPMD_OF: dir }, detached: true, stdio: 'ignore' });
+      child.unref();
+      fs.writeFileSync(join(dir, EPMD_PID_FILE), String(child.pid));
+      await waitUntil(`epmd on port ${epmdPort}`, 10_000, async () => ((await isPortOpen(epmdPort)) ? undefined : 'not listening yet'), 100);
+    },
 
     /**
      * Graceful `rabbitmqctl stop`; SIGKILL by pid if the node is still alive after `timeoutMs`. A
@@ -597,7 +634,7 @@ function clusterHandle(dir, state, log) {
     async stopNode(name, options = {}) {
       const { timeoutMs = 30_000 } = options;
       const node = nodeNamed(name);
-      const { pidFile } = nodePaths(dir, node);
+      const pidFile = pidFileOf(node);
       const pid = livePid(pidFile);
       if (pid === undefined) return;
       const started = Date.now();
@@ -625,7 +662,8 @@ function clusterHandle(dir, state, log) {
       if (running !== undefined) throw new Error(`${node.name} is already running (pid ${running}); stop it first or use restartNode`);
       await checkPortsFree([node]);
       const started = Date.now();
-      const launch = launchNode(dir, node);
+      await cluster.startEpmd();
+      const launch = launchNode(dir, node, installation, epmdPort);
       await waitForBoot(cluster, launch, timeoutMs);
       const together = [...new Set([node, ...responsiveNodes()])];
       await waitUntil(`${node.name} rejoining the cluster`, Math.max(1_000, timeoutMs - (Date.now() - started)), () => togetherProblem(together, false));
@@ -695,10 +733,28 @@ function clusterHandle(dir, state, log) {
       for (const outcome of outcomes) if (outcome.status === 'rejected') log(outcome.reason.message);
       const survivors = nodes.filter((node) => pidOf(node.name) !== undefined);
       if (survivors.length > 0) throw new Error(`still running after stop: ${survivors.map((node) => `${node.name} pid ${pidOf(node.name)}`).join(', ')}`);
+      stopEpmd();
       if (!keep) fs.rmSync(dir, { recursive: true, force: true });
       log(`cluster stopped (${Date.now() - started} ms)${keep ? `, ${dir} kept` : ''}`);
     },
   };
+
+  /** The cluster's own epmd's pid, if that process is alive and really is it (its environment names this cluster). */
+  function epmdPid() {
+    try {
+      const pid = Number.parseInt(fs.readFileSync(join(dir, EPMD_PID_FILE), 'utf8'), 10);
+      return Number.isInteger(pid) && hasEnvironment(pid, `BSS_EPMD_OF=${dir}`) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function stopEpmd() {
+    const pid = epmdPid();
+    if (pid === undefined) return;
+    signalIfAlive(pid, 'SIGKILL');
+    log(`epmd on port ${epmdPort} stopped (pid ${pid})`);
+  }
 
   async function setAlarm(resource, on, options, command, value) {
     const targets = (options.nodes ?? responsiveNodes().map((node) => node.name)).map(nodeNamed);
@@ -725,4 +781,10 @@ function clusterHandle(dir, state, log) {
   return cluster;
 }
 
-module.exports = { startCluster, attachCluster, portsFromBase, defaultDir, DEFAULT_BASE_PORT };
+/** The installation of a version, its root file system built first where this machine has none yet. */
+async function ensureBrokerInstalled(broker, options = {}) {
+  const { version, root } = await installationFor(broker, options);
+  return { version, root };
+}
+
+module.exports = { startCluster, attachCluster, portsFromBase, defaultDir, ensureBrokerInstalled, BROKER_VERSIONS, DEFAULT_BASE_PORT };
