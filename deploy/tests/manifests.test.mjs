@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { DEPLOY_DIR, OVERLAYS, renderBaseWith, renderOverlay } from './render.mjs';
 import { appConfigSchemas, unknownFieldErrors, validateAgainstModel } from './schemas.mjs';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job'];
-const OPERATOR_KINDS = ['RabbitmqCluster', 'Queue', 'Exchange', 'Binding', 'User', 'Permission'];
+const OPERATOR_KINDS = ['RabbitmqCluster', 'Queue', 'Exchange', 'Binding', 'Policy', 'User', 'Permission'];
 /** Secrets the cluster's secret management provides, named in the overlay's kustomization.yaml. */
 const EXTERNAL_SECRETS = { production: ['ops-console-database'] };
 const schemas = appConfigSchemas();
+const { BROKER_VERSIONS } = createRequire(import.meta.url)('../../tools/rabbitmq-cluster/broker-installations.js');
 
 const workloads = (objects) => objects.filter((object) => WORKLOAD_KINDS.includes(object.kind));
 const podSpec = (workload) => workload.spec.template.spec;
@@ -47,6 +49,16 @@ for (const overlay of OVERLAYS) {
         const modelled = await validateAgainstModel(object);
         if (!modelled) assert.ok(OPERATOR_KINDS.includes(object.kind), `no schema for ${object.apiVersion} ${object.kind}`);
       }
+    });
+
+    test('deploys a RabbitMQ version the broker matrix tests, with the policies rendered for it', () => {
+      const images = objects.flatMap((object) => (object.kind === 'RabbitmqCluster' ? [object.spec.image] : workloads(objects).includes(object) ? podSpec(object).containers.map((container) => container.image) : []));
+      const brokers = images.filter((image) => image.startsWith('rabbitmq:'));
+      assert.equal(brokers.length, 1, `one RabbitMQ image: ${brokers.join(', ')}`);
+      const series = /^rabbitmq:(\d+\.\d+)-management$/.exec(brokers[0])?.[1];
+      assert.ok(BROKER_VERSIONS.includes(series), `${brokers[0]} is not among the tested versions ${BROKER_VERSIONS.join(', ')}`);
+      const policies = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/policies.sh'), 'utf8');
+      assert.match(policies, new RegExp(`for RabbitMQ ${series.replace('.', '\\.')} `));
     });
 
     test('no object has a field its schema does not define', () => {

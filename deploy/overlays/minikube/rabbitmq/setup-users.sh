@@ -26,6 +26,13 @@ grant() {
   echo "user $user: configure=$configure write=$write read=$read"
 }
 
-# The grants follow from the topology and the order types: rendered by `npx nx run deploy:render`.
+policy() {
+  put "policies/%2F/$1" "$2"
+  echo "policy $1: $2"
+}
+
+# The grants and policies follow from the topology and the order types: rendered by `npx nx run deploy:render`.
 # shellcheck source=grants.sh
 . "$(dirname "$0")/grants.sh"
+# shellcheck source=policies.sh
+. "$(dirname "$0")/policies.sh"

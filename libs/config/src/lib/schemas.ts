@@ -305,7 +305,7 @@ export const opsConsoleSchema = {
     secret: true,
     default: ['http://guest:guest@127.0.0.1:15672'],
     description:
-      'RabbitMQ management API, credentials in the URL (a monitoring user is enough); for a cluster, one URL per node, comma-separated: a failing node is skipped',
+      "RabbitMQ management API, credentials in the URL (a monitoring user is enough); for a cluster, one URL per node, comma-separated: a failing node is skipped. Where the console declares the topology (DECLARE_TOPOLOGY, e.g. `npm start`), it also sets the queues' delivery-limit policies through it (RabbitMQ 4.x)",
   }),
   OPS_VIEWER_TOKENS: list({
     default: [],

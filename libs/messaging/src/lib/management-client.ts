@@ -1,4 +1,4 @@
-import { TopologyPlan } from './topology';
+import type { PolicySpec, TopologyPlan } from './topology';
 
 export interface ManagedQueue {
   readonly name: string;
@@ -76,6 +76,26 @@ export class ManagementClient {
   async deleteTopology(plan: TopologyPlan): Promise<void> {
     for (const queue of plan.queues) await this.request('DELETE', `/api/queues/${this.vhostPath()}/${encodeURIComponent(queue.name)}`);
     for (const exchange of plan.exchanges) await this.request('DELETE', `/api/exchanges/${this.vhostPath()}/${encodeURIComponent(exchange.name)}`);
+  }
+
+  /** The broker's version, e.g. `4.3.6`. */
+  async brokerVersion(): Promise<string> {
+    const response = await this.request('GET', '/api/overview?columns=rabbitmq_version');
+    if (!response.ok) throw new Error(`management API: GET overview answered ${response.status}`);
+    return ((await response.json()) as { rabbitmq_version: string }).rabbitmq_version;
+  }
+
+  /** Creates or updates a policy of the vhost; the broker applies it to existing queues at once. */
+  async putPolicy(policy: PolicySpec): Promise<void> {
+    const { name, ...body } = policy;
+    const response = await this.request('PUT', `/api/policies/${this.vhostPath()}/${encodeURIComponent(name)}`, body);
+    if (!response.ok) throw new Error(`management API: PUT policy ${name} answered ${response.status}: ${await response.text()}`);
+  }
+
+  /** Removes a policy; one already gone is skipped. */
+  async deletePolicy(name: string): Promise<void> {
+    const response = await this.request('DELETE', `/api/policies/${this.vhostPath()}/${encodeURIComponent(name)}`);
+    if (!response.ok && response.status !== 404) throw new Error(`management API: DELETE policy ${name} answered ${response.status}`);
   }
 
   async isReachable(): Promise<boolean> {

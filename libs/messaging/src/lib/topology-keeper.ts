@@ -12,6 +12,7 @@ import { declareTopology, TopologyOptions } from './topology';
  */
 export class TopologyKeeper {
   private declaredOnce = false;
+  private policiesWritten = false;
   private first?: Promise<void>;
 
   constructor(
@@ -60,8 +61,28 @@ export class TopologyKeeper {
     }
   }
 
-  private declare(): Promise<void> {
-    return this.connection.withTemporaryChannel((channel) => declareTopology(channel, this.topology));
+  private async declare(): Promise<void> {
+    await this.connection.withTemporaryChannel((channel) => declareTopology(channel, this.topology));
+    this.writePolicies();
+  }
+
+  /**
+   * In the background: the queues work without their policies, only a 4.x broker's default delivery
+   * limit applies to them meanwhile. A failure is tried again after the next reconnect.
+   */
+  private writePolicies(): void {
+    const { policies, names } = this.topology;
+    if (!policies || this.policiesWritten) return;
+    this.policiesWritten = true;
+    policies.apply(names).then(
+      (written) => {
+        if (written.length > 0) this.logger.info({ policies: written.map((policy) => policy.name) }, 'topology policies set');
+      },
+      (error: Error) => {
+        this.policiesWritten = false;
+        this.logger.warn({ err: error.message }, "setting the topology's policies failed; tried again after the next reconnect");
+      },
+    );
   }
 }
 

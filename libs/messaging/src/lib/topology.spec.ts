@@ -1,6 +1,6 @@
-import { topologyNames } from '@bss/contracts';
+import { ORDER_TYPES, topologyNames } from '@bss/contracts';
 import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
-import { topologyPlan } from './topology';
+import { deliveryLimitPolicies, topologyPlan } from './topology';
 
 describe('topologyPlan', () => {
   const names = topologyNames('test.orders');
@@ -27,5 +27,26 @@ describe('topologyPlan', () => {
   it('routes every dead letter to the dead-letter queue', () => {
     expect(plan.exchanges).toEqual(expect.arrayContaining([{ name: 'test.orders', type: 'topic' }, { name: 'test.orders.dlx', type: 'fanout' }]));
     expect(plan.bindings).toContainEqual({ exchange: 'test.orders.dlx', queue: 'test.orders.dead', routingKey: '' });
+  });
+});
+
+describe('deliveryLimitPolicies', () => {
+  const names = topologyNames('test.orders');
+
+  it('lifts the delivery limit of the queues at the end of the line and of the delay queues on 4.x', () => {
+    for (const version of ['4.0.5', '4.3.6']) {
+      const [policy, ...others] = deliveryLimitPolicies(names, version);
+      expect(others).toEqual([]);
+      expect(policy).toMatchObject({ name: 'test.orders.no-delivery-limit', 'apply-to': 'queues', definition: { 'delivery-limit': -1 } });
+      const pattern = new RegExp(policy.pattern);
+      const unlimited = [names.deadLetterQueue, names.trackerQueue, names.retryQueueFor(1), names.retryQueueFor(12), ...DEFERRAL_DELAYS_MS.map((delayMs) => names.deferralQueueFor(delayMs))];
+      for (const queue of unlimited) expect(queue).toMatch(pattern);
+      const limited = [...ORDER_TYPES.map((type) => names.queueFor(type)), 'test.orders', 'test.ordersXdead', 'other.orders.dead', 'test.orders.dead.copy', 'test.orders.retry.x'];
+      for (const queue of limited) expect(queue).not.toMatch(pattern);
+    }
+  });
+
+  it('sets nothing on 3.10, which has no default limit and refuses -1', () => {
+    expect(deliveryLimitPolicies(names, '3.10.8')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { ORDER_TYPES, OrderType, TopologyNames, topologyNames } from '@bss/contracts';
 import type { Channel } from 'amqplib';
 import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
+import { ManagementClient, vhostOf } from './management-client';
 
 /** The delay queues an app declares: a processor retries and defers orders, a publisher does neither. */
 export interface DelayQueues {
@@ -20,6 +21,8 @@ export interface TopologyOptions extends DelayQueues {
   readonly deliveryLimit: number;
   /** False where the topology is declared for the apps (Kubernetes), whose users may not configure it. */
   readonly declare: boolean;
+  /** Sets the topology's policies (deliveryLimitPolicies) once it is declared; without it nobody does here. */
+  readonly policies?: TopologyPolicyWriter;
   readonly types?: readonly OrderType[];
 }
 
@@ -40,6 +43,52 @@ export function orderQueueArguments(options: Pick<TopologyOptions, 'names' | 'ma
 }
 
 export const DEAD_LETTER_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
+
+/** A broker policy as the management API and the Messaging Topology Operator take it. */
+export interface PolicySpec {
+  readonly name: string;
+  readonly pattern: string;
+  readonly 'apply-to': 'queues';
+  readonly priority: number;
+  readonly definition: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Above the default 0 of an operator's catch-all policy, so ours is the one that applies to these
+ * queues (a queue takes one policy: the highest priority); an operator policy of its own for them
+ * must carry `delivery-limit: -1` too.
+ */
+export const DELIVERY_LIMIT_POLICY_PRIORITY = 10;
+
+/**
+ * The queues of ours with no delivery limit on purpose: the dead letters and the tracker's events
+ * are the end of the line (no dead-letter exchange), and the retry and deferral queues have no
+ * consumer. RabbitMQ 4.x gives every quorum queue a delivery limit of 20 and drops a message past
+ * it when the queue has no dead-letter exchange, so a dead-letter collector or tracker that
+ * crash-loops (PostgreSQL down) would lose what it holds. A policy, not a queue argument, because
+ * an existing queue's arguments cannot change and a policy applies to it at once. 3.10 has no such
+ * default (and refuses -1), so there it needs none. The order queues carry their limit as a queue
+ * argument (QUEUE_DELIVERY_LIMIT), ending in the dead-letter queue past it.
+ */
+export function deliveryLimitPolicies(names: TopologyNames, brokerVersion: string): PolicySpec[] {
+  if (Number.parseInt(brokerVersion, 10) < 4) return [];
+  const exact = [names.deadLetterQueue, names.trackerQueue].map(escapeRegExp);
+  // The shapes of retryQueueFor(step) and deferralQueueFor(delayMs), for every step and delay.
+  const numbered = [`${escapeRegExp(`${names.prefix}.retry.`)}[0-9]+`, `${escapeRegExp(`${names.prefix}.deferral.`)}[0-9]+ms`];
+  return [
+    {
+      name: `${names.prefix}.no-delivery-limit`,
+      pattern: `^(${[...exact, ...numbered].join('|')})$`,
+      'apply-to': 'queues',
+      priority: DELIVERY_LIMIT_POLICY_PRIORITY,
+      definition: { 'delivery-limit': -1 },
+    },
+  ];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** Batches of lifecycle events the tracker's queue holds at most; see TRACKER_QUEUE_ARGUMENTS. */
 export const TRACKER_QUEUE_MAX_BATCHES = 500_000;
@@ -158,20 +207,42 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
   for (const binding of plan.bindings) await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
 }
 
+/** Writes the policies a topology needs on the broker it is declared on. */
+export interface TopologyPolicyWriter {
+  apply(names: TopologyNames): Promise<readonly PolicySpec[]>;
+}
+
+/** Policies go through the management API (AMQP cannot set them), for the broker version it reports. */
+export class ManagementPolicyWriter implements TopologyPolicyWriter {
+  constructor(private readonly management: ManagementClient) {}
+
+  async apply(names: TopologyNames): Promise<readonly PolicySpec[]> {
+    const policies = deliveryLimitPolicies(names, await this.management.brokerVersion());
+    for (const policy of policies) await this.management.putPolicy(policy);
+    return policies;
+  }
+}
+
 /** The topology settings as the apps' configuration names them. */
 export interface TopologySettings {
   readonly QUEUE_NAME: string;
   readonly QUEUE_MAX_LENGTH: number;
   readonly QUEUE_DELIVERY_LIMIT: number;
   readonly DECLARE_TOPOLOGY: boolean;
+  /** With both, an app that declares the topology also sets its policies. */
+  readonly RABBITMQ_URL?: readonly string[];
+  readonly RABBITMQ_MANAGEMENT_URL?: readonly string[];
 }
 
 export function topologyFromSettings(settings: TopologySettings, delayQueues: DelayQueues = NO_DELAY_QUEUES): TopologyOptions {
+  const { RABBITMQ_URL: amqpUrls, RABBITMQ_MANAGEMENT_URL: managementUrls } = settings;
+  const writesPolicies = settings.DECLARE_TOPOLOGY && amqpUrls?.length && managementUrls?.length;
   return {
     names: topologyNames(settings.QUEUE_NAME),
     maxLength: settings.QUEUE_MAX_LENGTH,
     deliveryLimit: settings.QUEUE_DELIVERY_LIMIT,
     ...delayQueues,
     declare: settings.DECLARE_TOPOLOGY,
+    ...(writesPolicies ? { policies: new ManagementPolicyWriter(new ManagementClient(managementUrls, vhostOf(amqpUrls[0]))) } : {}),
   };
 }

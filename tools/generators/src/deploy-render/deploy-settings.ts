@@ -9,6 +9,12 @@ export type DeployedOrderType = Pick<OrderTypeDefinition, 'type' | 'summary' | '
 
 export const BSS_CONFIG_PATH = 'deploy/base/config.yaml';
 
+/**
+ * The RabbitMQ series both overlays deploy (their images' tags): one the broker matrix tests
+ * (tools/rabbitmq-cluster), and the version the rendered policies are written for.
+ */
+export const DEPLOYED_RABBITMQ_VERSION = '4.3';
+
 /** What every deployment shares: bss-config's data, and the topology the apps derive from it. */
 export interface DeploySettings {
   readonly config: Readonly<Record<string, string>>;

@@ -1,9 +1,9 @@
 import type { Tree } from '@nx/devkit';
 import { parseDocument } from 'yaml';
 import { processorNameOf } from '@bss/contracts';
-import { topologyPlan } from '@bss/messaging';
+import { deliveryLimitPolicies, PolicySpec, topologyPlan } from '@bss/messaging';
 import { BrokerGrant, brokerGrants } from './broker-permissions';
-import { BSS_CONFIG_PATH, DeployedOrderType, DeploySettings, queueOf, readDeploySettings } from './deploy-settings';
+import { BSS_CONFIG_PATH, DEPLOYED_RABBITMQ_VERSION, DeployedOrderType, DeploySettings, queueOf, readDeploySettings } from './deploy-settings';
 import { metricsUrlOf, processorCpuAutoscaler, processorScaledObject, processorWorkload } from './processor-manifests';
 import { header, renderedYaml, withRenderedBlock } from './rendered-text';
 import { topologyResources } from './topology-resources';
@@ -15,6 +15,7 @@ export const RENDERED_FILES = {
   cpuAutoscalers: 'deploy/components/hpa-cpu/autoscalers.yaml',
   productionTopology: 'deploy/overlays/production/topology.yaml',
   minikubeGrants: 'deploy/overlays/minikube/rabbitmq/grants.sh',
+  minikubePolicies: 'deploy/overlays/minikube/rabbitmq/policies.sh',
 } as const;
 
 export const RENDERED_BLOCKS = {
@@ -33,6 +34,7 @@ const README_MARKERS = { start: '<!-- order types (rendered) -->', end: '<!-- en
 export function renderDeploy(tree: Tree, definitions: readonly DeployedOrderType[]): void {
   const settings = readDeploySettings(tree, definitions);
   const grants = brokerGrants(settings, definitions);
+  const policies = deliveryLimitPolicies(settings.topology.names, DEPLOYED_RABBITMQ_VERSION);
   tree.write(RENDERED_FILES.processors, renderedYaml("The processors' workloads.", definitions.flatMap((definition) => processorWorkload(definition, settings))));
   tree.write(
     RENDERED_FILES.scaledObjects,
@@ -42,11 +44,12 @@ export function renderDeploy(tree: Tree, definitions: readonly DeployedOrderType
   tree.write(
     RENDERED_FILES.productionTopology,
     renderedYaml(
-      'Exchanges, queues, bindings, users and permissions as Messaging Topology Operator resources: the plan the apps declare locally.',
-      topologyResources(topologyPlan(settings.topology), grants),
+      'Exchanges, queues, bindings, policies, users and permissions as Messaging Topology Operator resources: the plan the apps declare locally.',
+      topologyResources(topologyPlan(settings.topology), policies, grants),
     ),
   );
   tree.write(RENDERED_FILES.minikubeGrants, minikubeGrants(grants));
+  tree.write(RENDERED_FILES.minikubePolicies, minikubePolicies(policies));
   updateFile(tree, RENDERED_BLOCKS.secretsExample, (text) => withRenderedBlock(RENDERED_BLOCKS.secretsExample, text, SECRETS_MARKERS, processorUrls(grants, definitions)));
   updateFile(tree, RENDERED_BLOCKS.readme, (text) => withRenderedBlock(RENDERED_BLOCKS.readme, text, README_MARKERS, orderTypeTable(definitions, settings)));
   updateFile(tree, BSS_CONFIG_PATH, (text) => withMetricsUrls(text, definitions));
@@ -64,6 +67,12 @@ function minikubeGrants(grants: readonly BrokerGrant[]): string {
   const quoted = (value: string) => `'${value.replaceAll('\\', '\\\\')}'`;
   const lines = grants.map((grant) => `grant "$${grant.urlSecretKey}" "${grant.tags.join(',')}" ${[grant.configure, grant.write, grant.read].map(quoted).join(' ')}`);
   return `# shellcheck shell=sh\n${header('#', 'One RabbitMQ user per app with only the rights it needs (JSON-escaped regexes).')}${lines.join('\n')}\n`;
+}
+
+/** Sourced by setup-users.sh, which defines `policy`: the queues' delivery-limit policies for the deployed RabbitMQ. */
+function minikubePolicies(policies: readonly PolicySpec[]): string {
+  const lines = policies.map(({ name, ...body }) => `policy '${name}' '${JSON.stringify(body)}'`);
+  return `# shellcheck shell=sh\n${header('#', `The queues' delivery-limit policies for RabbitMQ ${DEPLOYED_RABBITMQ_VERSION} (deliveryLimitPolicies in libs/messaging).`)}${lines.join('\n')}\n`;
 }
 
 function processorUrls(grants: readonly BrokerGrant[], definitions: readonly DeployedOrderType[]): string {

@@ -1,4 +1,4 @@
-import { TopologyPlan } from '@bss/messaging';
+import { PolicySpec, TopologyPlan } from '@bss/messaging';
 import { BrokerGrant } from './broker-permissions';
 
 type Manifest = Record<string, unknown>;
@@ -15,7 +15,7 @@ function objectName(brokerName: string): string {
  * The topology plan and the grants as Messaging Topology Operator resources: in production the
  * operator declares what the apps declare for themselves locally, from the same plan.
  */
-export function topologyResources(plan: TopologyPlan, grants: readonly BrokerGrant[]): Manifest[] {
+export function topologyResources(plan: TopologyPlan, policies: readonly PolicySpec[], grants: readonly BrokerGrant[]): Manifest[] {
   const resource = (kind: string, name: string, spec: Record<string, unknown>): Manifest => ({
     apiVersion: 'rabbitmq.com/v1beta1',
     kind,
@@ -44,6 +44,16 @@ export function topologyResources(plan: TopologyPlan, grants: readonly BrokerGra
         destination: binding.queue,
         destinationType: 'queue',
         routingKey: binding.routingKey,
+      }),
+    ),
+    ...policies.map((policy) =>
+      resource('Policy', objectName(policy.name), {
+        name: policy.name,
+        vhost: VHOST,
+        pattern: policy.pattern,
+        applyTo: policy['apply-to'],
+        priority: policy.priority,
+        definition: policy.definition,
       }),
     ),
     ...grants.flatMap((grant) => [
