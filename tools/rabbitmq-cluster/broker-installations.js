@@ -21,6 +21,12 @@ const EPMD_PROGRAM = '/usr/bin/epmd';
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 const LOCK_STALE_MS = BUILD_TIMEOUT_MS + 60_000;
 
+/**
+ * pause_minority: a node cut off from the others stops serving instead of diverging. Only where
+ * metadata lives in Mnesia: 4.3 keeps it in Khepri (Raft) only and has no partition handling modes.
+ */
+const PAUSE_MINORITY = ['cluster_partition_handling = pause_minority'];
+
 const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 function checkVersion(version) {
@@ -40,8 +46,7 @@ function hostInstallation() {
     hostPath: (path) => path,
     innerPath: (path) => path,
     command: (program, args) => ({ file: join(HOST_RABBITMQ, 'bin', program), args }),
-    /** pause_minority: a node cut off from the others stops serving instead of diverging (Mnesia only). */
-    clusterConfig: ['cluster_partition_handling = pause_minority'],
+    clusterConfig: PAUSE_MINORITY,
   };
 }
 
@@ -67,8 +72,7 @@ function rootfsInstallation(version, root) {
       file: '/usr/bin/unshare',
       args: [`--mount-proc=${join(root, 'proc')}`, '/usr/sbin/chroot', root, program.startsWith('/') ? program : join(ROOTFS_RABBITMQ, 'bin', program), ...args],
     }),
-    /** 4.3 keeps metadata in Khepri (Raft) and has no partition handling modes: a minority refuses writes by itself. */
-    clusterConfig: [],
+    clusterConfig: version === '4.0' ? PAUSE_MINORITY : [],
   };
 }
 

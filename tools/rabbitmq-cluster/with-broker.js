@@ -4,7 +4,7 @@ const { parseArgs } = require('node:util');
 const { BROKER_VERSIONS, HOST_VERSION } = require('./broker-installations');
 const { startCluster } = require('./rabbitmq-cluster');
 
-const USAGE = `Usage: node tools/rabbitmq-cluster/with-broker.js --broker V [--size N] -- <command> [args...]
+const USAGE = `Usage: node tools/rabbitmq-cluster/with-broker.js --broker V [--size N] [--no-deprecated-features] -- <command> [args...]
 
 Starts RabbitMQ V (${BROKER_VERSIONS.join(', ')}) on free ports beside the machine's node — one node, or
 a cluster of N — runs the command with the environment pointing at it, stops the broker by pid and
@@ -14,6 +14,9 @@ exits with the command's exit code. The command sees:
   RABBITMQ_MANAGEMENT_URL, TEST_RABBITMQ_MANAGEMENT_URL   their management API URLs
   TEST_RABBITMQ_VERSION                                  V
 
+--no-deprecated-features: once the command has run, ask the broker (4.x) which deprecated features
+were used meanwhile and fail, naming them, unless none was.
+
 e.g. node tools/rabbitmq-cluster/with-broker.js --broker 4.3 -- npx nx run messaging:test
 `;
 
@@ -22,7 +25,7 @@ const progress = (line) => console.error(`[with-broker] ${line}`);
 async function main(argv) {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { broker: { type: 'string' }, size: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { broker: { type: 'string' }, size: { type: 'string' }, 'no-deprecated-features': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
   });
   if (values.help || positionals.length === 0) {
@@ -49,10 +52,25 @@ async function main(argv) {
       TEST_RABBITMQ_MANAGEMENT_URL: managementUrls,
       TEST_RABBITMQ_VERSION: broker,
     });
+    if (values['no-deprecated-features']) {
+      const used = await deprecatedFeaturesUsed(cluster.nodes[0].managementPort);
+      progress(`deprecated features used: ${used.length === 0 ? 'none' : used.join(', ')}`);
+      if (used.length > 0 && code === 0) code = 1;
+    }
   } finally {
     await cluster.stop();
   }
   return code;
+}
+
+/** What the broker counted as use of a deprecated feature since it started (RabbitMQ 3.13 and later). */
+async function deprecatedFeaturesUsed(managementPort) {
+  const response = await fetch(`http://127.0.0.1:${managementPort}/api/deprecated-features/used`, {
+    headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`GET /api/deprecated-features/used answered ${response.status}: this version cannot say`);
+  return (await response.json()).map((feature) => feature.name);
 }
 
 /** Runs the command in the foreground; a Ctrl-C reaches it through the terminal, and the broker is stopped after it. */

@@ -13,6 +13,8 @@ export interface BrokerConnectionOptions {
   readonly reconnectSeconds?: number;
   /** Index of the address tried first; by default a random one, so replicas spread over the nodes. */
   readonly firstUrlIndex?: number;
+  /** A channel's setup still unfinished after this reconnects the connection (SETUP_DEADLINE_MS). */
+  readonly setupDeadlineMs?: number;
 }
 
 export interface ChannelOptions {
@@ -36,6 +38,15 @@ const CLOSE_TIMEOUT_MS = 3000;
  * that is missing and not ours to declare) must not turn into a tight reconnect loop.
  */
 const FORCED_RECONNECT_INTERVAL_MS = 1000;
+
+/**
+ * A channel's setup (topology, prefetch, consume) takes milliseconds on a healthy broker. One that
+ * takes this long waits inside the broker — a consume on a queue whose leader hangs is held until
+ * the cluster declares that node down, up to a minute and more (net_ticktime) — so the connection
+ * is opened again, to the next node, and the setup runs anew: recovery is bounded by this, not by
+ * the broker's failure detection.
+ */
+export const SETUP_DEADLINE_MS = 15_000;
 
 /**
  * One AMQP connection that reconnects by itself, going round the configured nodes, and re-runs
@@ -120,7 +131,7 @@ export class BrokerConnection {
       channel.on('close', () => {
         if (failed) this.onChannelFailed(options.name);
       });
-      await options.setup(channel);
+      await this.withinSetupDeadline(options.name, options.setup(channel));
     };
     const wrapper = this.manager.createChannel({ name: options.name, confirm: options.confirm, setup });
     wrapper.on('error', (err: Error) =>
@@ -165,10 +176,27 @@ export class BrokerConnection {
     if (outcome === 'timed out') this.logger.warn({ broker: this.broker }, 'broker did not answer the close; leaving the connection');
   }
 
+  /** Rejects, and reconnects, when the setup has not finished by the deadline; its late outcome is moot. */
+  private async withinSetupDeadline(name: string, setup: Promise<void>): Promise<void> {
+    const deadlineMs = this.options.setupDeadlineMs ?? SETUP_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), deadlineMs)));
+    const outcome = await Promise.race([setup, overdue]).finally(() => clearTimeout(timer));
+    if (outcome !== 'overdue') return;
+    setup.catch(() => undefined);
+    this.forceReconnect(`channel setup not finished within ${deadlineMs} ms (held by the broker); reconnecting`, { channel: name });
+    throw new Error(`setup of channel ${name} not finished within ${deadlineMs} ms`);
+  }
+
   private onChannelFailed(name: string): void {
-    if (this.closing || this.deliberatelyClosed.has(name) || !this.manager.isConnected() || this.pendingReconnect) return;
+    if (this.deliberatelyClosed.has(name)) return;
+    this.forceReconnect('channel closed by a broker error; reconnecting to restore it', { channel: name });
+  }
+
+  private forceReconnect(why: string, fields: Record<string, unknown>): void {
+    if (this.closing || !this.manager.isConnected() || this.pendingReconnect) return;
     const delayMs = Math.max(0, this.lastForcedReconnectMs + FORCED_RECONNECT_INTERVAL_MS - Date.now());
-    this.logger.warn({ channel: name, delayMs }, 'channel closed by a broker error; reconnecting to restore it');
+    this.logger.warn({ ...fields, delayMs }, why);
     this.pendingReconnect = setTimeout(() => {
       this.pendingReconnect = undefined;
       if (this.closing) return;
