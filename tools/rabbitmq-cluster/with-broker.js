@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 const { spawn } = require('node:child_process');
+const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { BROKER_VERSIONS, HOST_VERSION } = require('./broker-installations');
 const { startCluster } = require('./rabbitmq-cluster');
@@ -13,6 +14,7 @@ exits with the command's exit code. The command sees:
   RABBITMQ_URL, TEST_RABBITMQ_URL                        the nodes' AMQP URLs (comma-separated)
   RABBITMQ_MANAGEMENT_URL, TEST_RABBITMQ_MANAGEMENT_URL   their management API URLs
   TEST_RABBITMQ_VERSION                                  V
+  TEST_RABBITMQ_DATA_DIR                                 the first node's data directory (for its size on disk)
 
 --no-deprecated-features: once the command has run, ask the broker (4.x) which deprecated features
 were used meanwhile and fail, naming them, unless none was.
@@ -51,6 +53,7 @@ async function main(argv) {
       RABBITMQ_MANAGEMENT_URL: managementUrls,
       TEST_RABBITMQ_MANAGEMENT_URL: managementUrls,
       TEST_RABBITMQ_VERSION: broker,
+      TEST_RABBITMQ_DATA_DIR: join(cluster.nodes[0].dir, 'data'),
     });
     if (values['no-deprecated-features']) {
       const used = await deprecatedFeaturesUsed(cluster.nodes[0].managementPort);

@@ -9,10 +9,12 @@ export interface BrokerFootprint {
 }
 
 /**
- * The broker's data directory, from `rabbitmq-diagnostics status` on this machine (where the
- * benchmark's broker runs); undefined when the tool is missing or the broker is elsewhere.
+ * The broker's data directory: TEST_RABBITMQ_DATA_DIR where a broker of the matrix runs the
+ * benchmark (tools/rabbitmq-cluster/with-broker.js sets it), else from `rabbitmq-diagnostics status`
+ * of this machine's node; undefined when the tool is missing or the broker is elsewhere.
  */
 export function brokerDataDirectory(): string | undefined {
+  if (process.env['TEST_RABBITMQ_DATA_DIR']) return process.env['TEST_RABBITMQ_DATA_DIR'];
   try {
     const status = JSON.parse(execFileSync('rabbitmq-diagnostics', ['status', '--formatter', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 })) as {
       data_directory?: string;

@@ -156,10 +156,15 @@ export class BrokerConnection {
     }
   }
 
-  /** Closes one channel on purpose, which must not be mistaken for the broker closing it. */
+  /**
+   * Closes one channel on purpose, which must not be mistaken for the broker closing it. amqplib
+   * never resolves a channel's close whose connection starts closing before the close-ok arrives (a
+   * forced reconnect just then), which would hold a processor's shutdown for ever: past the deadline
+   * the channel is left to its connection.
+   */
   async closeChannel(name: string, wrapper: ChannelWrapper): Promise<void> {
     this.deliberatelyClosed.add(name);
-    await wrapper.close();
+    if ((await withinCloseDeadline(wrapper.close())) === 'timed out') this.logger.warn({ channel: name }, 'channel close not answered; leaving it to the connection');
   }
 
   /**
@@ -169,11 +174,7 @@ export class BrokerConnection {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.pendingReconnect);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CLOSE_TIMEOUT_MS)));
-    const outcome = await Promise.race([this.manager.close().catch(() => undefined), deadline]);
-    clearTimeout(timer);
-    if (outcome === 'timed out') this.logger.warn({ broker: this.broker }, 'broker did not answer the close; leaving the connection');
+    if ((await withinCloseDeadline(this.manager.close())) === 'timed out') this.logger.warn({ broker: this.broker }, 'broker did not answer the close; leaving the connection');
   }
 
   /** Rejects, and reconnects, when the setup has not finished by the deadline; its late outcome is moot. */
@@ -216,6 +217,14 @@ export class BrokerConnectionCloser {
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
   }
+}
+
+async function withinCloseDeadline(closing: Promise<unknown>): Promise<'closed' | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CLOSE_TIMEOUT_MS)));
+  const outcome = await Promise.race([closing.then(() => 'closed' as const, () => 'closed' as const), deadline]);
+  clearTimeout(timer);
+  return outcome;
 }
 
 /** The addresses starting at `first` (random by default) and wrapping round, so every node is tried in turn. */

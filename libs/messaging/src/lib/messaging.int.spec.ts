@@ -531,7 +531,7 @@ describe('messaging against the real broker', () => {
       expect(await consumer.stop(300)).toEqual({ finished: false, handedBack: 1 });
       const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
       expect(handedBack.properties.messageId).toBe(order.id);
-      // The copy stopped waiting once its delivery's channel was gone, and was never sent.
+      // The copy stopped waiting once its delivery was handed back, and was never sent.
       expect(await eventually(async () => consumer.inFlightCount(), (count) => count === 0)).toBe(0);
       expect(settled).toEqual([]);
     });
@@ -556,8 +556,8 @@ describe('messaging against the real broker', () => {
       expect(finished).toEqual([quick.id]);
       const [handedBack] = await eventually(() => probe.drain(names.queueFor('MNP')), (messages) => messages.length === 1);
       expect(handedBack.properties.messageId).toBe(slow.id);
-      // The slow one's handler ends after its channel closed: its ack cannot settle it, so it is not
-      // reported (its redelivery is what counts).
+      // The slow one's handler ends after it was handed back: its ack must not settle it again, so it
+      // is not reported (its redelivery is what counts).
       await eventually(async () => finished.length, (count) => count === 2);
       expect(settled).toEqual([{ messageId: quick.id, done: 'ack' }]);
     });

@@ -13,7 +13,13 @@ import { TopologyKeeper } from './topology-keeper';
 /** What to do with a message once its handler is done; the consumer is the only place that acks. */
 export type Disposition =
   | { readonly kind: 'ack' }
-  | { readonly kind: 'requeue' }
+  | {
+      /**
+       * A failed hand-back: the delivery is rejected to the queue and counts toward its delivery limit,
+       * past which the broker dead-letters it (`x-first-death-reason: delivery_limit`).
+       */
+      readonly kind: 'requeue';
+    }
   | { readonly kind: 'retry'; readonly step: number; readonly delayMs: number; readonly error: string }
   | {
       /** Not a failure of the order but a lack of room for it now: it waits, and its attempt is not spent. */
@@ -30,8 +36,8 @@ export interface HandledMessage {
   /**
    * Called once the broker has settled the delivery, with what was done: the disposition, or a
    * hand-back (`requeue`) when its retry, deferral or dead letter could not be published. Never
-   * called when settling failed (the channel closed first): the broker delivers the message again,
-   * and what becomes of that delivery is what counts.
+   * called when settling failed (the channel closed first, or stop() handed the delivery back): the
+   * broker delivers the message again, and what becomes of that delivery is what counts.
    */
   readonly onSettled?: (done: Disposition) => void;
 }
@@ -101,7 +107,7 @@ const BROKER_DELIVERY_HEADERS = ['x-delivery-count'];
  */
 export class OrderConsumer {
   private readonly logger: BrokerLogger;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Map<Delivery, Promise<void>>();
   private readonly consumerTags = new Map<Channel, string>();
   private readonly closedChannels = new WeakSet<Channel>();
   private consumeChannel?: ChannelWrapper;
@@ -174,16 +180,22 @@ export class OrderConsumer {
   }
 
   /**
-   * Stops taking messages, lets in-flight ones finish for up to `graceMs`, then closes. Whatever
-   * is still unacked when the channel closes goes back to the queue for another consumer.
+   * Stops taking messages, lets in-flight ones finish for up to `graceMs`, then hands back what is
+   * still unfinished, for another consumer, and closes. Handing back on stop spends no attempt where
+   * the broker allows it (see handBackUnspent).
    */
   async stop(graceMs: number): Promise<{ finished: boolean; handedBack: number }> {
     this.stopping = true;
     await Promise.all(
       [...this.consumerTags].map(([channel, tag]) => channel.cancel(tag).catch(() => undefined)),
     );
-    const finished = await settleWithin([...this.inFlight], graceMs);
+    const finished = await settleWithin([...this.inFlight.values()], graceMs);
     const handedBack = this.inFlight.size;
+    // Before the channel closes: RabbitMQ 4.3 counts a message its channel closed holding as a failed delivery.
+    for (const delivery of this.inFlight.keys()) {
+      this.settleOnce(delivery, handBackUnspent);
+      delivery.handedBack = true;
+    }
     if (this.consumeChannel) await this.connection.closeChannel(`consumer:${this.options.queue}`, this.consumeChannel);
     await this.republisher?.close();
     return { finished, handedBack };
@@ -200,15 +212,16 @@ export class OrderConsumer {
       return;
     }
     if (this.stopping) {
-      safely(() => channel.nack(message, false, true));
+      safely(() => handBackUnspent(channel, message));
       return;
     }
-    const work = this.process(channel, message).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+    const delivery: Delivery = { channel, message, handedBack: false };
+    const work = this.process(delivery).finally(() => this.inFlight.delete(delivery));
+    this.inFlight.set(delivery, work);
   }
 
-  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const consumed = toConsumedMessage(message);
+  private async process(delivery: Delivery): Promise<void> {
+    const consumed = toConsumedMessage(delivery.message);
     let handled: HandledMessage;
     try {
       handled = await this.options.handle(consumed);
@@ -219,7 +232,7 @@ export class OrderConsumer {
       );
       handled = { disposition: { kind: 'requeue' } };
     }
-    const done = await this.settle(channel, message, consumed, handled.disposition);
+    const done = await this.settle(delivery, consumed, handled.disposition);
     if (!done) return;
     try {
       handled.onSettled?.(done);
@@ -228,20 +241,17 @@ export class OrderConsumer {
     }
   }
 
-  /** Does what the disposition says; resolves with what was done, or undefined if the channel closed first. */
-  private async settle(
-    channel: Channel,
-    message: ConsumeMessage,
-    consumed: ConsumedMessage,
-    disposition: Disposition,
-  ): Promise<Disposition | undefined> {
+  /**
+   * Does what the disposition says; resolves with what was done, or undefined if the delivery could
+   * no longer be settled (its channel closed, or stop() handed it back).
+   */
+  private async settle(delivery: Delivery, consumed: ConsumedMessage, disposition: Disposition): Promise<Disposition | undefined> {
     const handBack: Disposition = { kind: 'requeue' };
-    if (this.closedChannels.has(channel)) return undefined;
-    if (disposition.kind === 'ack') return safely(() => channel.ack(message)) ? disposition : undefined;
-    if (disposition.kind === 'requeue') return safely(() => channel.nack(message, false, true)) ? disposition : undefined;
+    if (disposition.kind === 'ack') return this.settleOnce(delivery, ack) ? disposition : undefined;
+    if (disposition.kind === 'requeue') return this.settleOnce(delivery, handBackFailed) ? disposition : undefined;
     try {
       const copy = this.copyFor(disposition, consumed);
-      await this.republish(message, copy, () => !this.closedChannels.has(channel));
+      await this.republish(delivery.message, copy, () => this.isSettleable(delivery));
     } catch (error) {
       this.logger.error(
         {
@@ -252,9 +262,21 @@ export class OrderConsumer {
         },
         `${disposition.kind} failed; handing the message back`,
       );
-      return safely(() => channel.nack(message, false, true)) ? handBack : undefined;
+      return this.settleOnce(delivery, handBackFailed) ? handBack : undefined;
     }
-    return safely(() => channel.ack(message)) ? disposition : undefined;
+    return this.settleOnce(delivery, ack) ? disposition : undefined;
+  }
+
+  private isSettleable(delivery: Delivery): boolean {
+    return !delivery.handedBack && !this.closedChannels.has(delivery.channel);
+  }
+
+  /**
+   * Settles a delivery that is still this consumer's to settle: settling one twice (its handler ending
+   * after stop() handed it back) is a channel error. False when it was not settled.
+   */
+  private settleOnce(delivery: Delivery, action: (channel: Channel, message: ConsumeMessage) => void): boolean {
+    return this.isSettleable(delivery) && safely(() => action(delivery.channel, delivery.message));
   }
 
   /** Where the copy of a retried, deferred or dead-lettered message goes, and what it carries anew. */
@@ -299,7 +321,7 @@ export class OrderConsumer {
   /**
    * Publishes a copy of the message, body and order properties unchanged, and waits for the confirm.
    * While the publishing connection cannot send (down, blocked by an alarm, unsure of the broker) the
-   * copy waits, holding its delivery unacked, for as long as the delivery's channel is open: handing it
+   * copy waits, holding its delivery unacked, for as long as the delivery is its to settle: handing it
    * back at once would only have it handled again, backend call included, at full speed.
    */
   private async republish(message: ConsumeMessage, copy: MessageCopy, stillWanted: () => boolean): Promise<void> {
@@ -313,6 +335,33 @@ export class OrderConsumer {
 }
 
 type Republished = Extract<Disposition, { kind: 'retry' | 'defer' | 'dead-letter' }>;
+
+/** A delivery being handled; `handedBack` once stop() gave it back unfinished. */
+interface Delivery {
+  readonly channel: Channel;
+  readonly message: ConsumeMessage;
+  handedBack: boolean;
+}
+
+function ack(channel: Channel, message: ConsumeMessage): void {
+  channel.ack(message);
+}
+
+/**
+ * A delivery that failed. A reject counts toward the queue's delivery limit on every RabbitMQ
+ * version (a nack does not on 4.3), so an order that keeps failing ends in the dead-letter queue.
+ */
+function handBackFailed(channel: Channel, message: ConsumeMessage): void {
+  channel.reject(message, true);
+}
+
+/**
+ * A delivery given up unhandled because the consumer stops: a nack, which RabbitMQ 4.3 does not count
+ * toward the delivery limit (older versions do, unavoidably).
+ */
+function handBackUnspent(channel: Channel, message: ConsumeMessage): void {
+  channel.nack(message, false, true);
+}
 
 interface MessageCopy {
   readonly exchange: string;

@@ -14,7 +14,7 @@ describe('QueueLengthSampler against the real broker', () => {
 
   beforeAll(async () => {
     probe = await BrokerProbe.connect();
-    await probe.onChannel((channel) => channel.assertQueue(queue, { durable: false, autoDelete: false }));
+    await probe.onChannel((channel) => channel.assertQueue(queue, { durable: true }));
     connection = new BrokerConnection({ urls: [TEST_BROKER_URL], clientName: 'queue-length-sampler-test' });
     await connection.waitForConnection(10_000);
   });
