@@ -116,7 +116,9 @@ test('minikube gives the console one RabbitMQ user for AMQP and the management A
   const userOf = (key) => new URL(Buffer.from(secret.data[key].replace(/\s/g, ''), 'base64').toString()).username;
   assert.equal(userOf('OPS_CONSOLE_RABBITMQ_MANAGEMENT_URL'), userOf('OPS_CONSOLE_RABBITMQ_URL'));
   const setup = readFileSync(join(DEPLOY_DIR, 'overlays/minikube/rabbitmq/grants.sh'), 'utf8');
-  assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^(bss\\\\.orders|bss\\\\.orders\\\\.events)$' '^bss\\\\.orders\\\\.dead$'`));
+  // Write on the order queues only lets it read their depths (passive declares; RabbitMQ 4.x wants some permission for one).
+  const orderQueues = 'bss\\\\.orders\\\\.subscription|bss\\\\.orders\\\\.mnp|bss\\\\.orders\\\\.change|bss\\\\.orders\\\\.termination';
+  assert.ok(setup.includes(`grant "$OPS_CONSOLE_RABBITMQ_URL" "monitoring" '^$' '^(bss\\\\.orders|bss\\\\.orders\\\\.events|${orderQueues})$' '^bss\\\\.orders\\\\.dead$'`));
 });
 
 test('production takes the store from a managed PostgreSQL and gives the console a least-privilege RabbitMQ user', () => {
@@ -128,5 +130,6 @@ test('production takes the store from a managed PostgreSQL and gives the console
   const user = objects.find((object) => object.kind === 'User' && object.metadata.name === 'ops-console');
   assert.deepEqual(user.spec.tags, ['monitoring']);
   const permission = objects.find((object) => object.kind === 'Permission' && object.spec.userReference.name === 'ops-console');
-  assert.deepEqual(permission.spec.permissions, { configure: '^$', write: '^(bss\\.orders|bss\\.orders\\.events)$', read: '^bss\\.orders\\.dead$' });
+  const orderQueues = 'bss\\.orders\\.subscription|bss\\.orders\\.mnp|bss\\.orders\\.change|bss\\.orders\\.termination';
+  assert.deepEqual(permission.spec.permissions, { configure: '^$', write: `^(bss\\.orders|bss\\.orders\\.events|${orderQueues})$`, read: '^bss\\.orders\\.dead$' });
 });

@@ -1,6 +1,12 @@
 export interface LaunchOptions {
   distAppsDir: string;
+  /** Settings every app gets. */
   env?: Record<string, string>;
+  /**
+   * Settings of single apps, by name, over `env` (e.g. each app's own broker user, as deployed);
+   * a processor's extra instances take their processor's. Naming an app that does not start is an error.
+   */
+  envByApp?: Record<string, Record<string, string>>;
   /** With `opsConsole`, the ops console starts too (it needs OPS_VIEWER_TOKENS or OPS_OPERATOR_TOKENS in `env`). */
   /** Without `firstProcessor`, processors listen on ports the OS says are free. */
   /** With `tracker`, the order tracker starts too. */

@@ -49,9 +49,12 @@ function discoverApps(distAppsDir) {
  * given. The ops console starts only when `ports.opsConsole` is given: it consumes the dead-letter
  * queue, which tests that count dead letters on the queue itself must keep to themselves. The order
  * tracker starts only when `ports.tracker` is given; without it the apps publish no lifecycle events.
+ * `envByApp` ({ 'producer-api': { RABBITMQ_URL: ... } }) adds to `env` for one app, as a
+ * deployment gives each app its own settings (its own broker user); a processor's extra instances
+ * take their processor's. It may name only apps that start.
  */
 async function launchSystem(options) {
-  const { distAppsDir, env = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
+  const { distAppsDir, env = {}, envByApp = {}, ports, onLine = () => undefined, readyTimeoutMs = 30_000, replicas = {}, processorBackendUrl } = options;
   const apps = discoverApps(distAppsDir);
   const backendUrl = processorBackendUrl ?? `http://127.0.0.1:${ports.backend}`;
   const processorInstances = apps.processors.flatMap((processor) =>
@@ -63,13 +66,16 @@ async function launchSystem(options) {
   const processorPorts =
     ports.firstProcessor === undefined ? await freePorts(processorInstances.length) : processorInstances.map((_, index) => ports.firstProcessor + index);
   const processorPlan = processorInstances.map((processor, index) => ({ ...processor, port: processorPorts[index], env: { BACKEND_URL: backendUrl } }));
-  const plan = [
-    { ...apps.backend, port: ports.backend, env: {} },
-    ...processorPlan,
-    { ...apps.producer, port: ports.producer, env: {} },
-    ...opsConsolePlan(apps, ports, processorPlan),
-    ...trackerPlan(apps, ports),
-  ];
+  const plan = withOwnEnv(
+    [
+      { ...apps.backend, port: ports.backend, env: {} },
+      ...processorPlan,
+      { ...apps.producer, port: ports.producer, env: {} },
+      ...opsConsolePlan(apps, ports, processorPlan),
+      ...trackerPlan(apps, ports),
+    ],
+    envByApp,
+  );
   const running = [];
   const appNamed = (name) => {
     const app = running.find((candidate) => candidate.name === name);
@@ -109,6 +115,25 @@ async function launchSystem(options) {
     throw error;
   }
   return system;
+}
+
+/**
+ * Each app's own settings go under the launcher's wiring (ports, backend and metrics URLs), which
+ * must stay as planned, and over the shared `env`. An extra instance (`mnp-processor-2`) is one of
+ * its processor's: it takes that processor's settings.
+ */
+function withOwnEnv(plan, envByApp) {
+  const unknown = Object.keys(envByApp).filter((name) => !plan.some((app) => app.name === name));
+  if (unknown.length > 0) throw new Error(`envByApp names apps that do not start: ${unknown.join(', ')} (starting: ${plan.map((app) => app.name).join(', ')})`);
+  return plan.map((app) => {
+    const own = envByApp[app.role === 'processor' ? processorNameOf(app) : app.name];
+    return own ? { ...app, env: { ...own, ...app.env } } : app;
+  });
+}
+
+/** The processor an instance belongs to: `mnp-processor` for `mnp-processor-2`. */
+function processorNameOf(instance) {
+  return `${instance.orderType.toLowerCase()}${PROCESSOR_SUFFIX}`;
 }
 
 /** The console scrapes every processor instance's /metrics for backend load and retries. */

@@ -33,19 +33,27 @@ function exactly(names: readonly string[]): string {
  * and lifecycle-event exchanges, the ops console reads dead letters and republishes replays, the
  * order tracker reads its event queue, KEDA only reads statistics. Nobody configures anything:
  * a setup job (minikube) or the Topology Operator (production) owns the topology.
+ *
+ * The producer (GET /api/queue/status, telling a full queue's nack from another) and the ops console
+ * (live depths, from which its arrival rates come) also read the order queues' depths with passive
+ * declares, which RabbitMQ 4.x answers only to a user with some permission on the queue (3.x to
+ * anyone). They get `write` on the order queues: the one that lets them do nothing else, since a
+ * queue takes no publishes and binding one also needs `read` on an exchange, which neither has, and
+ * no exchange bears an order queue's name.
  */
 export function brokerGrants(settings: DeploySettings, definitions: readonly DeployedOrderType[]): BrokerGrant[] {
   const { names } = settings.topology;
   const republishedTo = topologyPlan(settings.topology)
     .exchanges.map((exchange) => exchange.name)
     .filter((name) => name !== names.ordersExchange);
+  const depthsRead = definitions.map((definition) => queueOf(settings, definition));
   return [
-    grant('bss-producer', 'PRODUCER_RABBITMQ_URL', 'producer-credentials', [], [names.ordersExchange, names.eventsExchange], []),
+    grant('bss-producer', 'PRODUCER_RABBITMQ_URL', 'producer-credentials', [], [names.ordersExchange, names.eventsExchange, ...depthsRead], []),
     ...definitions.map((definition) => {
       const user = processorNameOf(definition);
       return grant(user, urlSecretKeyOf(definition), `${user}-credentials`, [], republishedTo, [queueOf(settings, definition)]);
     }),
-    grant('ops-console', 'OPS_CONSOLE_RABBITMQ_URL', 'ops-console-credentials', ['monitoring'], [names.ordersExchange, names.eventsExchange], [names.deadLetterQueue]),
+    grant('ops-console', 'OPS_CONSOLE_RABBITMQ_URL', 'ops-console-credentials', ['monitoring'], [names.ordersExchange, names.eventsExchange, ...depthsRead], [names.deadLetterQueue]),
     grant('order-tracker', 'TRACKER_RABBITMQ_URL', 'order-tracker-credentials', [], [], [names.trackerQueue]),
     grant('keda', 'KEDA_RABBITMQ_HOST', 'keda-credentials', ['monitoring'], [], []),
   ];
