@@ -12,8 +12,8 @@ with_broker() {
 }
 
 # Integration suites that talk to the broker: the consumer and topology, the processors' kit, the
-# order tracker; then the whole system end to end.
-INTEGRATION='npx jest -c libs/messaging/jest.config.js && npx jest -c libs/processor-kit/jest.config.js && npx jest -c apps/order-tracker/jest.config.js'
+# order tracking (its store and the tracker app); then the whole system end to end.
+INTEGRATION='npx jest -c libs/messaging/jest.config.js && npx jest -c libs/processor-kit/jest.config.js && npx jest -c libs/order-tracking/jest.config.js && npx jest -c apps/order-tracker/jest.config.js'
 END_TO_END='npx jest -c apps/system-e2e/jest.config.js --runInBand'
 
 echo "== RabbitMQ 4.3: messaging, processor-kit, order-tracker, end to end"

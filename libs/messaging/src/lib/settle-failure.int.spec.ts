@@ -1,5 +1,5 @@
 import { ENVELOPE_VERSION, EXAMPLE_PAYLOADS, OrderEnvelope, TopologyNames } from '@bss/contracts';
-import type { GetMessage } from 'amqplib';
+import type { Channel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerProbe, eventually, TEST_BROKER_URL, uniqueTopology } from '../testing';
@@ -99,41 +99,31 @@ describe('OrderConsumer: a delivery that cannot be settled ends in the dead-lett
     await probe.close();
   });
 
-  it('dead-letters an order whose retry no queue takes after delivery-limit + 1 deliveries', async () => {
+  it.each([
+    {
+      refusal: 'no queue takes',
+      // The mandatory copy comes back unroutable: refused on a channel that stays open.
+      refuse: (channel: Channel) => channel.unbindQueue(names.retryQueueFor(1), names.retryExchangeFor(1), ''),
+      ownPublishConnection: false,
+    },
+    {
+      refusal: 'has no exchange any more',
+      // Publishing to a missing exchange closes the channel and reconnects its connection: on a connection
+      // of its own, which declares no topology, the exchange stays gone and the consuming channel stays open.
+      refuse: (channel: Channel) => channel.deleteExchange(names.retryExchangeFor(1)),
+      ownPublishConnection: true,
+    },
+  ])('dead-letters an order whose retry $refusal after delivery-limit + 1 deliveries', async ({ refuse, ownPublishConnection }) => {
     const publisher = await readyPublisher();
     let deliveries = 0;
-    const consumer = await consumeWith(async () => {
-      deliveries += 1;
-      return { kind: 'retry', step: 1, delayMs: 100, error: 'backend answered 503' };
-    });
-    // The mandatory copy comes back unroutable: refused on a channel that stays open.
-    await probe.onChannel((channel) => channel.unbindQueue(names.retryQueueFor(1), names.retryExchangeFor(1), ''));
-    const order = envelope();
-    await publisher.publishOrder(order);
-
-    const letter = await deadLetterOf(order);
-    await sleep(QUIET_MS);
-    expect(deliveries).toBe(DELIVERY_LIMIT + 1);
-    expect(settled).toEqual(Array.from({ length: DELIVERY_LIMIT + 1 }, () => 'requeue'));
-    expect(letter.properties.headers).toMatchObject({ 'x-first-death-reason': 'delivery_limit', 'x-first-death-queue': names.queueFor('MNP') });
-    expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
-    expect(await probe.messageCount(names.retryQueueFor(1))).toBe(0);
-    await consumer.stop(1000);
-  });
-
-  it('dead-letters an order whose retry exchange is gone after delivery-limit + 1 deliveries', async () => {
-    const publisher = await readyPublisher();
-    let deliveries = 0;
-    // Publishing to a missing exchange closes the channel and reconnects its connection: on a connection
-    // of its own, which declares no topology, the exchange stays gone and the consuming channel stays open.
     const consumer = await consumeWith(
       async () => {
         deliveries += 1;
         return { kind: 'retry', step: 1, delayMs: 100, error: 'backend answered 503' };
       },
-      { publishConnection: connect() },
+      ownPublishConnection ? { publishConnection: connect() } : {},
     );
-    await probe.onChannel((channel) => channel.deleteExchange(names.retryExchangeFor(1)));
+    await probe.onChannel(refuse);
     const order = envelope();
     await publisher.publishOrder(order);
 
@@ -143,7 +133,7 @@ describe('OrderConsumer: a delivery that cannot be settled ends in the dead-lett
     expect(settled).toEqual(Array.from({ length: DELIVERY_LIMIT + 1 }, () => 'requeue'));
     expect(letter.properties.headers).toMatchObject({ 'x-first-death-reason': 'delivery_limit', 'x-first-death-queue': names.queueFor('MNP') });
     expect(await probe.messageCount(names.queueFor('MNP'))).toBe(0);
-    // Its publishing connection may be reconnecting just now: stop() must return all the same.
+    // A publishing connection of its own may be reconnecting just now: stop() must return all the same.
     await consumer.stop(1000);
   });
 
