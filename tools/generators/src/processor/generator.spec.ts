@@ -20,7 +20,9 @@ const APP_FILES = [
 
 const CONTRACT_FILES = ['simswap.order-type.ts', 'simswap.order-type.spec.ts', 'index.ts'].map((file) => `libs/contracts/src/lib/order-types/${file}`);
 
-const DEPLOY_FILES = [...Object.values(RENDERED_FILES), ...Object.values(RENDERED_BLOCKS), 'deploy/base/config.yaml'];
+/** The queues' delivery-limit policies name no type (their pattern covers every type's delay queues alike). */
+const TYPE_FREE_FILES: readonly string[] = [RENDERED_FILES.minikubePolicies];
+const DEPLOY_FILES = [...Object.values(RENDERED_FILES).filter((file) => !TYPE_FREE_FILES.includes(file)), ...Object.values(RENDERED_BLOCKS), 'deploy/base/config.yaml'];
 
 function syntaxErrorsOf(path: string, text: string): string[] {
   const output = ts.transpileModule(text, { fileName: path, reportDiagnostics: true, compilerOptions: { experimentalDecorators: true } });
