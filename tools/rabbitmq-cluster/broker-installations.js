@@ -34,6 +34,17 @@ function checkVersion(version) {
 }
 
 /**
+ * A version named on a command line or in the environment, checked.
+ * @param {unknown} text
+ * @returns {import('./rabbitmq-cluster').BrokerVersion}
+ */
+function brokerVersionOf(text) {
+  const version = String(text);
+  checkVersion(version);
+  return /** @type {import('./rabbitmq-cluster').BrokerVersion} */ (version);
+}
+
+/**
  * How to run the machine's own RabbitMQ: its scripts directly (not the /usr/sbin wrappers, which
  * switch to the `rabbitmq` user and write the machine node's startup log), sharing the machine's
  * epmd on 4369 (only ever queried).
@@ -220,4 +231,4 @@ async function buildRootfs(version, log) {
   });
 }
 
-module.exports = { BROKER_VERSIONS, HOST_VERSION, EPMD_PROGRAM, installationFor, installationOf, readyRootfs, rootfsDir };
+module.exports = { BROKER_VERSIONS, HOST_VERSION, EPMD_PROGRAM, brokerVersionOf, installationFor, installationOf, readyRootfs, rootfsDir };

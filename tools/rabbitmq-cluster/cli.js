@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 const { parseArgs } = require('node:util');
-const { BROKER_VERSIONS, HOST_VERSION } = require('./broker-installations');
+const { BROKER_VERSIONS, HOST_VERSION, brokerVersionOf } = require('./broker-installations');
 const { DEFAULT_BASE_PORT, attachCluster, defaultDir, portsFromBase, startCluster } = require('./rabbitmq-cluster');
 
 const USAGE = `Usage: node tools/rabbitmq-cluster/cli.js <start|stop|status> [options]
@@ -59,7 +59,7 @@ async function start(dir, basePort, values) {
     ports: portsFromBase(basePort, size),
     keepDir: values['keep-dir'] ?? false,
     replace: values.replace ?? false,
-    broker: values.broker ?? HOST_VERSION,
+    broker: brokerVersionOf(values.broker ?? HOST_VERSION),
     log: progress,
   });
   console.log(`RABBITMQ_URL=${cluster.amqpUrls().join(',')}`);
@@ -112,8 +112,8 @@ async function main(argv) {
   const [command, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const basePort = positiveInteger(values['base-port'], 'base-port', DEFAULT_BASE_PORT);
-  const broker = values.broker ?? HOST_VERSION;
-  if (!BROKER_VERSIONS.includes(broker)) throw new UsageError(`--broker must be one of ${BROKER_VERSIONS.join(', ')}, got '${broker}'`);
+  if (values.broker !== undefined && !BROKER_VERSIONS.includes(String(values.broker))) throw new UsageError(`--broker must be one of ${BROKER_VERSIONS.join(', ')}, got '${values.broker}'`);
+  const broker = brokerVersionOf(values.broker ?? HOST_VERSION);
   const dir = values.dir ?? defaultDir(basePort, broker);
   const commands = { start: () => start(dir, basePort, values), stop: () => stop(dir), status: () => status(dir) };
   if (!commands[command]) throw new UsageError(command ? `unknown command '${command}'` : 'a command is missing');

@@ -3,7 +3,7 @@ const fs = require('node:fs');
 const { after, before, describe, it } = require('node:test');
 const amqp = require('amqplib');
 const { basename } = require('node:path');
-const { BROKER_VERSIONS } = require('./broker-installations');
+const { brokerVersionOf } = require('./broker-installations');
 const { startCluster } = require('./rabbitmq-cluster');
 
 const MACHINE_NODE_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -35,7 +35,7 @@ async function confirmedPublish(channel, body) {
 }
 
 /** The versions to run on: BSS_TEST_BROKERS (comma-separated), by default the machine's 3.10 and 4.3. */
-const BROKERS = (process.env.BSS_TEST_BROKERS ?? '3.10,4.3').split(',').map((version) => version.trim());
+const BROKERS = (process.env.BSS_TEST_BROKERS ?? '3.10,4.3').split(',').map((version) => brokerVersionOf(version.trim()));
 
 /**
  * Processes whose environment points into `dir` (a chrooted node sees it under another path, but
@@ -86,7 +86,6 @@ for (const broker of BROKERS) {
 
     before(async () => {
       assert.ok(machinePid, "the machine's own RabbitMQ node must be running for this test to check that it is left alone");
-      assert.ok(BROKER_VERSIONS.includes(broker), `BSS_TEST_BROKERS names ${broker}; known: ${BROKER_VERSIONS.join(', ')}`);
       cluster = await startCluster({ ports: 'auto', broker, log });
       assert.equal(cluster.broker, broker);
     });

@@ -2,7 +2,7 @@
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { BROKER_VERSIONS, HOST_VERSION } = require('./broker-installations');
+const { BROKER_VERSIONS, HOST_VERSION, brokerVersionOf } = require('./broker-installations');
 const { startCluster } = require('./rabbitmq-cluster');
 
 const USAGE = `Usage: node tools/rabbitmq-cluster/with-broker.js --broker V [--size N] [--no-deprecated-features] -- <command> [args...]
@@ -34,12 +34,12 @@ async function main(argv) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const broker = values.broker ?? HOST_VERSION;
   const size = Number(values.size ?? 1);
-  if (!BROKER_VERSIONS.includes(broker) || !Number.isInteger(size) || size < 1) {
+  if (!BROKER_VERSIONS.includes(String(values.broker ?? HOST_VERSION)) || !Number.isInteger(size) || size < 1) {
     console.error(`with-broker: --broker must be one of ${BROKER_VERSIONS.join(', ')} and --size a positive integer\n\n${USAGE}`);
     return 2;
   }
+  const broker = brokerVersionOf(values.broker ?? HOST_VERSION);
   const cluster = await startCluster({ broker, size, ports: 'auto', namePrefix: `bss-test-${process.pid}`, log: progress });
   let code = 1;
   try {
@@ -73,11 +73,18 @@ async function deprecatedFeaturesUsed(managementPort) {
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`GET /api/deprecated-features/used answered ${response.status}: this version cannot say`);
-  return (await response.json()).map((feature) => feature.name);
+  const used = /** @type {{ name: string }[]} */ (await response.json());
+  return used.map((feature) => feature.name);
 }
 
-/** Runs the command in the foreground; a Ctrl-C reaches it through the terminal, and the broker is stopped after it. */
-function run([command, ...args], env) {
+/**
+ * Runs the command in the foreground; a Ctrl-C reaches it through the terminal, and the broker is stopped after it.
+ * @param {string[]} commandLine
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<number>}
+ */
+function run(commandLine, env) {
+  const [command, ...args] = commandLine;
   return new Promise((resolveRun) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
     // The terminal's Ctrl-C reaches the command by itself; this process only outlives it to stop the broker.
