@@ -69,6 +69,7 @@ async function startCluster(options = {}) {
   const epmdPort = installation.ownEpmd ? (ports.epmd ?? nodes[0].amqpPort + OWN_EPMD_PORT_OFFSET) : EPMD_PORT;
   const state = { namePrefix, keepDir, broker: installation.version, root: installation.root, epmdPort, nodes };
   const dir = resolve(options.dir ?? defaultDir(nodes[0].amqpPort, installation.version));
+  // A chrooted node reaches nothing outside its root: a directory elsewhere is refused here, before anything starts.
   installation.innerPath(dir);
   await clearPreviousCluster(dir, replace, log);
   await checkPortsFree(state.nodes, installation.ownEpmd ? [{ node: 'epmd', kind: 'epmd', port: epmdPort }] : []);
