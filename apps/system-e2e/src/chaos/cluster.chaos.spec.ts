@@ -99,7 +99,8 @@ async function busiestQueueLeader(context: ScenarioContext): Promise<string> {
 /** Undoes whatever a scenario that failed halfway left behind: a frozen or stopped node, an alarm. */
 async function heal(): Promise<void> {
   for (const node of cluster.nodes) if (cluster.isFrozen(node.name)) cluster.signal(node.name, 'SIGCONT');
-  for (const node of cluster.nodes) if (cluster.pidOf(node.name) === undefined) await cluster.startNode(node.name);
+  // Together: a 4.3 node started alone while its peers are down waits for a Khepri leader (and gives up after 5 minutes).
+  await Promise.all(cluster.nodes.filter((node) => cluster.pidOf(node.name) === undefined).map((node) => cluster.startNode(node.name)));
   const alarms = (await cluster.alarms()) ?? [];
   if (alarms.some((alarm) => alarm.resource === 'memory')) await cluster.setMemoryAlarm(false);
   if (alarms.some((alarm) => alarm.resource === 'disk')) await cluster.setDiskAlarm(false);
