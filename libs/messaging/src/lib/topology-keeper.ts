@@ -76,7 +76,7 @@ export class TopologyKeeper {
     this.policiesWritten = true;
     policies.apply(names).then(
       (written) => {
-        if (written.length > 0) this.logger.info({ policies: written.map((policy) => policy.name) }, 'topology policies set');
+        if (written.length > 0) this.logger.info({ policies: written.map((policy) => policy.name) }, 'topology policies in place');
       },
       (error: Error) => {
         this.policiesWritten = false;

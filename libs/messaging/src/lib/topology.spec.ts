@@ -1,6 +1,7 @@
 import { ORDER_TYPES, topologyNames } from '@bss/contracts';
 import { DEFERRAL_DELAYS_MS } from './deferral-ladder';
-import { deliveryLimitPolicies, topologyPlan } from './topology';
+import { ManagementClient } from './management-client';
+import { deliveryLimitPolicies, ManagementPolicyWriter, PolicySpec, topologyPlan } from './topology';
 
 describe('topologyPlan', () => {
   const names = topologyNames('test.orders');
@@ -48,5 +49,41 @@ describe('deliveryLimitPolicies', () => {
 
   it('sets nothing on 3.10, which has no default limit and refuses -1', () => {
     expect(deliveryLimitPolicies(names, '3.10.8')).toEqual([]);
+  });
+});
+
+describe('ManagementPolicyWriter', () => {
+  const names = topologyNames('test.orders');
+
+  function managementAnswering(version: string, failFirstPut = false) {
+    const puts: string[] = [];
+    const management = {
+      brokerVersion: async () => version,
+      putPolicy: async (policy: PolicySpec) => {
+        if (failFirstPut && puts.length === 0) {
+          puts.push('failed');
+          throw new Error('management API: 503');
+        }
+        puts.push(policy.name);
+      },
+    } as unknown as ManagementClient;
+    return { management, puts };
+  }
+
+  it('writes once for all the keepers of an app that share it', async () => {
+    const { management, puts } = managementAnswering('4.3.6');
+    const writer = new ManagementPolicyWriter(management);
+    const [first, second] = await Promise.all([writer.apply(names), writer.apply(names)]);
+    expect(await writer.apply(names)).toBe(first);
+    expect(second).toBe(first);
+    expect(puts).toEqual(['test.orders.no-delivery-limit']);
+  });
+
+  it('writes again after a failed write', async () => {
+    const { management, puts } = managementAnswering('4.3.6', true);
+    const writer = new ManagementPolicyWriter(management);
+    await expect(writer.apply(names)).rejects.toThrow('503');
+    await writer.apply(names);
+    expect(puts).toEqual(['failed', 'test.orders.no-delivery-limit']);
   });
 });

@@ -212,11 +212,25 @@ export interface TopologyPolicyWriter {
   apply(names: TopologyNames): Promise<readonly PolicySpec[]>;
 }
 
-/** Policies go through the management API (AMQP cannot set them), for the broker version it reports. */
+/**
+ * Policies go through the management API (AMQP cannot set them), for the broker version it reports.
+ * The publisher, consumer and event publisher of one app share the writer: they get one write, not
+ * one each; a write that failed is tried again by the next caller.
+ */
 export class ManagementPolicyWriter implements TopologyPolicyWriter {
+  private written?: Promise<readonly PolicySpec[]>;
+
   constructor(private readonly management: ManagementClient) {}
 
-  async apply(names: TopologyNames): Promise<readonly PolicySpec[]> {
+  apply(names: TopologyNames): Promise<readonly PolicySpec[]> {
+    this.written ??= this.write(names).catch((error: unknown) => {
+      this.written = undefined;
+      throw error;
+    });
+    return this.written;
+  }
+
+  private async write(names: TopologyNames): Promise<readonly PolicySpec[]> {
     const policies = deliveryLimitPolicies(names, await this.management.brokerVersion());
     for (const policy of policies) await this.management.putPolicy(policy);
     return policies;
